@@ -1,0 +1,3 @@
+from destgraph.cli import main
+
+main()

@@ -1,0 +1,66 @@
+"""The request log: every vendor call an emulator answered, for tests and benchmarks to count.
+
+Calls to the control API (``/_emulator/``) and to ``/`` are not vendor calls and are not logged.
+Times are the emulator clock's epoch seconds; start and end let a test prove calls overlapped.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter, deque
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(slots=True)
+class LoggedRequest:
+    seq: int
+    method: str
+    path: str
+    #: the route template, e.g. ``GET /destinations/{destinationId}``; None for unrouted paths
+    route: str | None
+    query: str
+    status: int
+    started_at: float
+    ended_at: float
+    #: ``latency``, ``error``, ``down`` or ``rate_limited`` when the answer was not the handler's own
+    intervention: str | None = None
+
+    @property
+    def duration_ms(self) -> float:
+        return (self.ended_at - self.started_at) * 1000
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self) | {"duration_ms": round(self.duration_ms, 3)}
+
+
+class RequestLog:
+    """A bounded, append-only log with monotonically increasing sequence numbers."""
+
+    def __init__(self, max_entries: int = 100_000) -> None:
+        self._entries: deque[LoggedRequest] = deque(maxlen=max_entries)
+        self._seq = itertools.count(1)
+
+    def next_seq(self) -> int:
+        return next(self._seq)
+
+    def append(self, entry: LoggedRequest) -> None:
+        self._entries.append(entry)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def entries(self, *, since: int = 0, method: str | None = None, route: str | None = None) -> list[LoggedRequest]:
+        return [
+            e
+            for e in self._entries
+            if e.seq > since and (method is None or e.method == method.upper()) and (route is None or e.route == route)
+        ]
+
+    def counters(self) -> dict[str, Any]:
+        by_route: Counter[str] = Counter()
+        by_status: Counter[str] = Counter()
+        for e in self._entries:
+            by_route[e.route or f"{e.method} {e.path}"] += 1
+            by_status[str(e.status)] += 1
+        return {"total": len(self._entries), "by_route": dict(by_route), "by_status": dict(by_status)}

@@ -1,0 +1,187 @@
+"""Emulator fixtures: one authenticated client per vendor, in process or over a loopback socket.
+
+Every test that uses a vendor fixture runs in process (httpx over ASGITransport, fresh state per
+test). A test marked ``loopback`` runs a second time against ``destgraph emulate`` served by
+uvicorn on loopback ports, reset through the control API before each test. Segment and Ours
+responses are validated against the vendors' published OpenAPI documents in both modes.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from destgraph.emulators import VENDOR_NAMES, create_app, vendor_spec
+from destgraph.emulators.core import DEFAULT_TOKEN, SeedOptions
+from tests.emulators.contract import SPEC_FILES, ContractChecker
+
+ZEOTAP_WORKSPACE = "ws-demo"
+
+
+@dataclass
+class EmulatorHandle:
+    """One vendor emulator as a test sees it: its authenticated API client and its control API."""
+
+    name: str
+    client: httpx.AsyncClient
+    control: httpx.AsyncClient
+    contract: ContractChecker | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    async def requests(self, **filters: Any) -> list[dict[str, Any]]:
+        response = await self.control.get("/_emulator/requests", params=filters)
+        response.raise_for_status()
+        return response.json()["requests"]
+
+    async def set_faults(self, **plan: Any) -> None:
+        (await self.control.put("/_emulator/faults", json=plan)).raise_for_status()
+
+    async def set_rate_limits(self, enabled: bool) -> None:
+        (await self.control.put("/_emulator/rate-limits", json={"enabled": enabled})).raise_for_status()
+
+    async def advance_clock(self, seconds: float) -> None:
+        (await self.control.post("/_emulator/clock", json={"advance_seconds": seconds})).raise_for_status()
+
+    async def reseed(self, *, seed: int = 1, destinations: int = 40) -> None:
+        body = {"seed": seed, "destinations": destinations}
+        (await self.control.post("/_emulator/seed", json=body)).raise_for_status()
+
+    async def stored(self, destination_id: str) -> dict[str, Any]:
+        response = await self.control.get(f"/_emulator/state/destinations/{destination_id}")
+        response.raise_for_status()
+        return response.json()
+
+
+def auth_headers(name: str, token: str = DEFAULT_TOKEN) -> dict[str, str]:
+    headers = {"Authorization": f"Bearer {token}"}
+    if name == "zeotap":
+        headers["X-Workspace-ID"] = ZEOTAP_WORKSPACE
+    return headers
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "emulator_mode" in metafunc.fixturenames:
+        modes = ["asgi", "loopback"] if metafunc.definition.get_closest_marker("loopback") else ["asgi"]
+        metafunc.parametrize("emulator_mode", modes, scope="session")
+
+
+def _free_port_base() -> int:
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            base = probe.getsockname()[1] - 1
+        if base + 4 < 65535 and all(_port_free(base + offset) for offset in range(1, 5)):
+            return base
+    raise RuntimeError("no four free loopback ports in a row")
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def emulate_server() -> Iterator[dict[str, str]]:
+    """``destgraph emulate`` on loopback, as a user would start it; base URL by vendor name."""
+    base = _free_port_base()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "destgraph", "emulate", "--port-base", str(base)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    urls = {name: f"http://127.0.0.1:{base + vendor_spec(name).port_offset}" for name in VENDOR_NAMES}
+    deadline = time.monotonic() + 30
+    try:
+        for url in urls.values():
+            while True:
+                if process.poll() is not None:
+                    pytest.fail(f"destgraph emulate exited: {process.stdout.read() if process.stdout else ''}")
+                try:
+                    if httpx.get(url + "/", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    pytest.fail(f"destgraph emulate did not answer on {url}")
+                time.sleep(0.1)
+        yield urls
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+async def _handle(
+    name: str, mode: str, request: pytest.FixtureRequest, vendor_specs_dir: Path
+) -> AsyncIterator[EmulatorHandle]:
+    contract = ContractChecker(name, vendor_specs_dir) if name in SPEC_FILES else None
+    hooks = {"response": [contract.check]} if contract else {}
+    if mode == "asgi":
+        app = create_app(name, options=SeedOptions(seed=1, destinations=40))
+        transport = httpx.ASGITransport(app=app)
+        base_url = "http://testserver"
+    else:
+        base_url = request.getfixturevalue("emulate_server")[name]
+        transport = httpx.AsyncHTTPTransport()
+    control = httpx.AsyncClient(transport=transport, base_url=base_url, timeout=10)
+    if mode == "loopback":
+        (await control.post("/_emulator/reset")).raise_for_status()
+    client = httpx.AsyncClient(
+        transport=transport, base_url=base_url, headers=auth_headers(name), event_hooks=hooks, timeout=10
+    )
+    async with control, client:
+        yield EmulatorHandle(name=name, client=client, control=control, contract=contract)
+
+
+@pytest.fixture
+def emulator_mode(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+async def segment(emulator_mode: str, request: pytest.FixtureRequest, vendor_specs_dir: Path):
+    async for handle in _handle("segment", emulator_mode, request, vendor_specs_dir):
+        yield handle
+
+
+@pytest.fixture
+async def ours(emulator_mode: str, request: pytest.FixtureRequest, vendor_specs_dir: Path):
+    async for handle in _handle("ours", emulator_mode, request, vendor_specs_dir):
+        yield handle
+
+
+@pytest.fixture
+async def zeotap(emulator_mode: str, request: pytest.FixtureRequest, vendor_specs_dir: Path):
+    async for handle in _handle("zeotap", emulator_mode, request, vendor_specs_dir):
+        yield handle
+
+
+@pytest.fixture
+async def nimriz(emulator_mode: str, request: pytest.FixtureRequest, vendor_specs_dir: Path):
+    async for handle in _handle("nimriz", emulator_mode, request, vendor_specs_dir):
+        yield handle
+
+
+@pytest.fixture(params=VENDOR_NAMES)
+async def any_vendor(
+    request: pytest.FixtureRequest, emulator_mode: str, vendor_specs_dir: Path
+) -> AsyncIterator[EmulatorHandle]:
+    """Each of the four emulators in turn, for behaviours the core gives them all."""
+    async for handle in _handle(request.param, emulator_mode, request, vendor_specs_dir):
+        yield handle
