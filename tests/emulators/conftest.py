@@ -8,6 +8,7 @@ responses are validated against the vendors' published OpenAPI documents in both
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -93,38 +94,60 @@ def _port_free(port: int) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class EmulateProcess:
+    """``destgraph emulate`` running on loopback: its URLs by vendor and the banner it printed."""
+
+    urls: dict[str, str]
+    banner: list[str]
+
+
 @pytest.fixture(scope="session")
-def emulate_server() -> Iterator[dict[str, str]]:
-    """``destgraph emulate`` on loopback, as a user would start it; base URL by vendor name."""
+def emulate_process() -> Iterator[EmulateProcess]:
+    """``destgraph emulate`` on loopback ports, started as a user would start it."""
     base = _free_port_base()
     process = subprocess.Popen(
         [sys.executable, "-m", "destgraph", "emulate", "--port-base", str(base)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
+    assert process.stdout is not None
     urls = {name: f"http://127.0.0.1:{base + vendor_spec(name).port_offset}" for name in VENDOR_NAMES}
-    deadline = time.monotonic() + 30
+    banner: list[str] = []
     try:
+        while not banner or "Ctrl-C" not in banner[-1]:
+            line = process.stdout.readline()
+            if not line:
+                pytest.fail(f"destgraph emulate exited early: {''.join(banner)}")
+            banner.append(line.rstrip("\n"))
+        deadline = time.monotonic() + 30
         for url in urls.values():
-            while True:
-                if process.poll() is not None:
-                    pytest.fail(f"destgraph emulate exited: {process.stdout.read() if process.stdout else ''}")
-                try:
-                    if httpx.get(url + "/", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"destgraph emulate did not answer on {url}")
+            while not _answers(url):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"destgraph emulate did not answer on {url}: {banner}")
                 time.sleep(0.1)
-        yield urls
+        yield EmulateProcess(urls=urls, banner=banner)
     finally:
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url + "/", timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def emulate_server(emulate_process: EmulateProcess) -> dict[str, str]:
+    """Base URL by vendor name of ``destgraph emulate`` on loopback."""
+    return emulate_process.urls
 
 
 async def _handle(
