@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
 
 import click
 
@@ -47,3 +50,103 @@ def emulate(host: str, port_base: int, seed: int, destinations: int, token: str,
     click.echo(f"seed {seed}, {destinations} destinations per workspace, Zeotap workspace ws-demo")
     click.echo("Authorization: Bearer <token> (the --token value). Ctrl-C stops.", err=False)
     asyncio.run(serve_all(servers))
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Workspace file (TOML).")
+@click.option("--demo", is_flag=True, help="Also start the four emulators and serve the gateway over them.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Gateway port.")
+@click.option(
+    "--port-base",
+    default=8100,
+    show_default=True,
+    type=click.IntRange(1, 65530),
+    help="With --demo: the emulators' ports, as for `destgraph emulate`.",
+)
+@click.option(
+    "--log-level", default="info", show_default=True, type=click.Choice(["debug", "info", "warning", "error"])
+)
+def serve(config_path: Path | None, demo: bool, host: str, port: int, port_base: int, log_level: str) -> None:
+    """Serve the GraphQL gateway (GraphiQL at /graphql)."""
+    import uvicorn
+
+    from destgraph.app import create_app
+
+    if demo == (config_path is not None):
+        raise click.UsageError("give either --config FILE or --demo")
+    if config_path is not None:
+        settings = _load_or_exit(config_path)
+        app = create_app(settings)
+        uvicorn.run(app, host=host, port=port, log_level=log_level)
+        return
+    asyncio.run(_serve_demo(host=host, port=port, port_base=port_base, log_level=log_level))
+
+
+async def _serve_demo(*, host: str, port: int, port_base: int, log_level: str) -> None:
+    import uvicorn
+
+    from destgraph.app import create_app
+    from destgraph.demo import demo_api_key, demo_settings
+    from destgraph.emulators.core import DEFAULT_TOKEN, SeedOptions
+    from destgraph.emulators.segment import default_source_id
+    from destgraph.emulators.server import build_servers, endpoints, serve_all
+
+    options = SeedOptions(seed=1, destinations=40)
+    emulators = build_servers(host="127.0.0.1", port_base=port_base, options=options, token=DEFAULT_TOKEN)
+    urls = {e.name: e.url for e in endpoints("127.0.0.1", port_base)}
+    api_key, generated = demo_api_key()
+    settings = demo_settings(
+        urls, api_key=api_key, vendor_token=DEFAULT_TOKEN, segment_source_id=default_source_id(options.seed)
+    )
+    headers = {"Authorization": f"Bearer {api_key}"}
+    app = create_app(settings, graphiql_headers=headers)
+    gateway = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False))
+    gateway.capture_signals = _no_signals  # type: ignore[method-assign]
+
+    click.echo(f"destgraph demo: GraphiQL at http://{host}:{port}/graphql")
+    for endpoint in endpoints("127.0.0.1", port_base):
+        click.echo(f"  {endpoint.title:<24} {endpoint.url}")
+    origin = "generated for this run" if generated else "from DESTGRAPH_DEMO_KEY"
+    click.echo(f"API key ({origin}): {api_key}")
+    click.echo(
+        f"  curl -s http://{host}:{port}/graphql -H 'Authorization: Bearer {api_key}' "
+        "-H 'Content-Type: application/json' -d '{\"query\": \"{ destinations(first: 5) { nodes { provider name } } }\"}'"
+    )
+    await serve_all([*emulators, gateway])
+
+
+@contextlib.contextmanager
+def _no_signals() -> Iterator[None]:
+    yield
+
+
+@main.command("export-schema")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+def export_schema(output: Path | None) -> None:
+    """Print the GraphQL schema (SDL) the gateway serves."""
+    from destgraph.schema.schema import build_schema
+
+    sdl = str(build_schema()) + "\n"
+    if output is None:
+        click.echo(sdl, nl=False)
+    else:
+        output.write_text(sdl)
+
+
+@main.command("check-config")
+@click.argument("config_path", type=click.Path(dir_okay=False, path_type=Path))
+def check_config(config_path: Path) -> None:
+    """Validate a workspace file and the environment variables it names."""
+    settings = _load_or_exit(config_path)
+    click.echo(f"ok: {len(settings.workspaces)} workspaces, {len(settings.api_keys)} API keys")
+
+
+def _load_or_exit(path: Path):  # type: ignore[no-untyped-def]
+    from destgraph.config import load_settings
+    from destgraph.errors import ConfigError
+
+    try:
+        return load_settings(path)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None

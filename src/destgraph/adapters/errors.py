@@ -1,0 +1,94 @@
+"""Where httpx exceptions and vendor error answers become the gateway's error tree: here, once.
+
+Most specific first, cause chained. ``tests/unit/test_upstream_errors.py`` fails when an httpx
+transport exception is left unmapped.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from dataclasses import dataclass
+
+import httpx
+
+from destgraph.errors import (
+    UpstreamAuthFailed,
+    UpstreamError,
+    UpstreamNotFound,
+    UpstreamProtocolError,
+    UpstreamRateLimited,
+    UpstreamRejected,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+)
+
+
+@dataclass(frozen=True)
+class CallContext:
+    provider: str
+    workspace: str
+    operation: str
+
+    def as_kwargs(self) -> dict[str, str]:
+        return {"provider": self.provider, "workspace": self.workspace, "operation": self.operation}
+
+
+#: every httpx transport failure, most specific first, and what it means for the caller
+TRANSPORT_ERRORS: tuple[tuple[type[httpx.TransportError], type[UpstreamError]], ...] = (
+    (httpx.TimeoutException, UpstreamTimeout),  # Connect/Read/Write/PoolTimeout
+    (httpx.ConnectError, UpstreamUnavailable),
+    (httpx.ReadError, UpstreamUnavailable),
+    (httpx.WriteError, UpstreamUnavailable),
+    (httpx.CloseError, UpstreamUnavailable),
+    (httpx.RemoteProtocolError, UpstreamUnavailable),
+    (httpx.LocalProtocolError, UpstreamProtocolError),
+    (httpx.ProxyError, UpstreamUnavailable),
+    (httpx.UnsupportedProtocol, UpstreamProtocolError),
+    (httpx.NetworkError, UpstreamUnavailable),
+    (httpx.ProtocolError, UpstreamProtocolError),
+)
+
+
+def from_transport_error(exc: httpx.TransportError, context: CallContext) -> UpstreamError:
+    for httpx_type, ours in TRANSPORT_ERRORS:
+        if isinstance(exc, httpx_type):
+            what = "did not answer in time" if ours is UpstreamTimeout else "could not be reached"
+            return ours(f"{context.provider} {what} ({type(exc).__name__})", **context.as_kwargs())
+    return UpstreamUnavailable(f"{context.provider} call failed ({type(exc).__name__})", **context.as_kwargs())
+
+
+def from_status(
+    status: int, vendor_message: str | None, retry_after: float | None, context: CallContext
+) -> UpstreamError:
+    """The error for a non-2xx answer; ``vendor_message`` must already be scrubbed of secrets."""
+    said = f": {vendor_message}" if vendor_message else ""
+    kwargs = {**context.as_kwargs(), "status": status, "retry_after": retry_after}
+    if status in (401, 403):
+        return UpstreamAuthFailed(f"{context.provider} refused the configured credentials{said}", **kwargs)
+    if status == 404:
+        return UpstreamNotFound(f"{context.provider} has no such resource{said}", **kwargs)
+    if status == 429:
+        return UpstreamRateLimited(f"{context.provider} rate limit reached{said}", **kwargs)
+    if status in (408, 504):
+        return UpstreamTimeout(f"{context.provider} timed out (HTTP {status}){said}", **kwargs)
+    if status >= 500:
+        return UpstreamUnavailable(f"{context.provider} failed (HTTP {status}){said}", **kwargs)
+    return UpstreamRejected(
+        f"{context.provider} rejected the request (HTTP {status}){said}", vendor_message=vendor_message, **kwargs
+    )
+
+
+def retry_after_seconds(response: httpx.Response, *, now: float | None = None) -> float | None:
+    """Retry-After as seconds: delta-seconds or an HTTP date; None when absent or unreadable."""
+    value = response.headers.get("retry-after")
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, moment.timestamp() - (now if now is not None else time.time()))

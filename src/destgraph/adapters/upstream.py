@@ -1,0 +1,278 @@
+"""The HTTP client of one vendor workspace: pooled, authenticated, bounded, retried, accounted.
+
+One ``UpstreamClient`` per configured workspace lives for the app's lifetime. It owns:
+- one pooled ``httpx.AsyncClient`` with the vendor's auth headers and a timeout on every call;
+- a concurrency bound and the vendor's documented rate budget (a wait for a token, up to the
+  request's patience, then UPSTREAM_RATE_LIMITED), paused by the vendor's 429s and X-RateLimit headers;
+- retries of idempotent GETs on 429/502/503/504 and connection errors (tenacity), honouring Retry-After;
+- singleflight: an identical GET already in flight, for any request, is joined rather than repeated;
+- call accounting by provider, workspace, endpoint and status.
+
+``RequestUpstream`` is the per-request view adapters use: it adds a memo so the same GET is never
+made twice within one GraphQL request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential, wait_random
+
+from destgraph.adapters.accounting import CallAccounting
+from destgraph.adapters.budget import BudgetExhausted, RateBudget, SlidingWindow
+from destgraph.adapters.errors import CallContext, from_status, from_transport_error, retry_after_seconds
+from destgraph.config import WorkspaceConfig
+from destgraph.domain.secrets import scrub
+from destgraph.errors import UpstreamError, UpstreamProtocolError, UpstreamRateLimited
+
+Params = Mapping[str, str | int] | None
+#: pulls the human message out of a vendor's error body (None when it has none)
+MessageExtractor = Callable[[Any], str | None]
+
+RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 3
+    initial_wait: float = 0.1
+    max_wait: float = 2.0
+    #: a Retry-After longer than this is not waited out: the caller gets UPSTREAM_RATE_LIMITED at once
+    max_retry_after: float = 2.0
+
+
+class UpstreamClient:
+    """Every call to one vendor workspace goes through here."""
+
+    def __init__(
+        self,
+        workspace: WorkspaceConfig,
+        *,
+        headers: Mapping[str, str],
+        extract_message: MessageExtractor,
+        accounting: CallAccounting,
+        budgets: Sequence[RateBudget] = (),
+        retry: RetryPolicy = RetryPolicy(),
+        rate_wait_seconds: float = 5.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.workspace = workspace
+        self.provider = workspace.provider.value
+        self._extract_message = extract_message
+        self._accounting = accounting
+        self._retry = retry
+        # Exponential with jitter, so clients retrying together do not come back together.
+        self._backoff = wait_exponential(multiplier=retry.initial_wait, max=retry.max_wait) + wait_random(0, retry.initial_wait)
+        self._rate_wait = rate_wait_seconds
+        self._http = httpx.AsyncClient(
+            base_url=workspace.base_url,
+            headers=dict(headers),
+            timeout=httpx.Timeout(workspace.timeout_seconds),
+            transport=transport,
+            limits=httpx.Limits(max_connections=workspace.max_concurrency * 2, max_keepalive_connections=16),
+        )
+        self._concurrency = asyncio.Semaphore(workspace.max_concurrency)
+        self._windows = [SlidingWindow(b) for b in budgets]
+        self._paused_until = 0.0
+        self._in_flight: dict[tuple[str, str], asyncio.Future[Any]] = {}
+        self._secrets = [workspace.token.get_secret_value()]
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # -- public calls -----------------------------------------------------------------------------
+
+    async def get_json(self, path: str, *, operation: str, params: Params = None) -> Any:
+        """GET and parse JSON; retried, and joined with an identical GET already in flight."""
+        key = ("GET", _call_key(path, params))
+        running = self._in_flight.get(key)
+        if running is not None:
+            self._accounting.joined(provider=self.provider, workspace=self.workspace.key)
+            return await asyncio.shield(running)
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._in_flight[key] = future
+        try:
+            result = await self._with_retries(lambda: self._call("GET", path, operation, params=params))
+        except BaseException as exc:
+            future.set_exception(exc)
+            # Joiners see the exception; nobody else may leave it unretrieved.
+            future.exception()
+            raise
+        else:
+            future.set_result(result)
+            return result
+        finally:
+            del self._in_flight[key]
+
+    async def send_json(
+        self, method: str, path: str, *, operation: str, body: Any = None, params: Params = None
+    ) -> Any:
+        """A write: never retried (the vendor may have applied it), never joined."""
+        return await self._call(method, path, operation, params=params, body=body)
+
+    async def stream(
+        self, method: str, path: str, *, operation: str, body: Any = None
+    ) -> tuple[httpx.Response, Callable[[], Any]]:
+        """Open a streamed response (server-sent events); the caller reads and closes it."""
+        await self._acquire_budget(operation)
+        context = CallContext(self.provider, self.workspace.key, operation)
+        request = self._http.build_request(method, path, json=body, headers={"Accept": "text/event-stream"})
+        started = time.perf_counter()
+        try:
+            response = await self._http.send(request, stream=True)
+        except httpx.TransportError as exc:
+            self._account(operation, "error", started)
+            raise from_transport_error(exc, context) from exc
+        self._account(operation, str(response.status_code), started)
+        if response.status_code >= 400:
+            await response.aread()
+            await response.aclose()
+            raise self._error_for(response, context)
+        return response, response.aclose
+
+    # -- machinery --------------------------------------------------------------------------------
+
+    async def _with_retries(self, attempt: Callable[[], Any]) -> Any:
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self._retry.attempts),
+            wait=self._wait,
+            retry=retry_if_exception(self._should_retry),
+            reraise=True,
+        )
+        async for attempt_state in retrying:
+            with attempt_state:
+                return await attempt()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _should_retry(self, exc: BaseException) -> bool:
+        if not isinstance(exc, UpstreamError) or not exc.retryable:
+            return False
+        if exc.status is not None and exc.status not in RETRYABLE_STATUSES:
+            return False  # a 500 is a bug on the vendor's side, not a passing condition
+        # A vendor asking for a long pause is answered at once with its Retry-After, not waited out.
+        return exc.retry_after is None or exc.retry_after <= self._retry.max_retry_after
+
+    def _wait(self, retry_state: Any) -> float:
+        exc = retry_state.outcome.exception() if retry_state.outcome else None
+        backoff = self._backoff(retry_state)
+        if isinstance(exc, UpstreamError) and exc.retry_after is not None:
+            return max(exc.retry_after, 0.0)
+        return backoff
+
+    async def _call(self, method: str, path: str, operation: str, *, params: Params = None, body: Any = None) -> Any:
+        context = CallContext(self.provider, self.workspace.key, operation)
+        await self._acquire_budget(operation)
+        async with self._concurrency:
+            started = time.perf_counter()
+            try:
+                response = await self._http.request(method, path, params=dict(params) if params else None, json=body)
+            except httpx.TransportError as exc:
+                self._account(operation, "error", started)
+                raise from_transport_error(exc, context) from exc
+            self._account(operation, str(response.status_code), started)
+        self._learn_budget(response)
+        if response.status_code >= 400:
+            raise self._error_for(response, context)
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise UpstreamProtocolError(
+                f"{self.provider} answered {operation} with a body that is not JSON", **context.as_kwargs()
+            ) from exc
+
+    def _error_for(self, response: httpx.Response, context: CallContext) -> UpstreamError:
+        try:
+            message = self._extract_message(response.json())
+        except (json.JSONDecodeError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError):
+            message = None
+        if message:
+            message = scrub(message[:500], self._secrets)
+        return from_status(response.status_code, message, retry_after_seconds(response), context)
+
+    def _account(self, operation: str, status: str, started: float) -> None:
+        self._accounting.record(
+            provider=self.provider,
+            workspace=self.workspace.key,
+            endpoint=operation,
+            status=status,
+            seconds=time.perf_counter() - started,
+        )
+
+    async def _acquire_budget(self, operation: str) -> None:
+        """Wait for the vendor's budget, up to the request's patience; never bounce off the vendor."""
+        pause = self._paused_until - time.monotonic()
+        if pause > self._rate_wait:
+            raise self._rate_limited(operation, pause)
+        if pause > 0:
+            await asyncio.sleep(pause)
+        for window in self._windows:
+            try:
+                await window.acquire(self._rate_wait)
+            except BudgetExhausted as exc:
+                raise self._rate_limited(operation, exc.wait) from None
+
+    def _rate_limited(self, operation: str, wait: float) -> UpstreamRateLimited:
+        return UpstreamRateLimited(
+            f"{self.provider} rate budget is spent for now",
+            provider=self.provider,
+            workspace=self.workspace.key,
+            operation=operation,
+            retry_after=max(1.0, round(wait)),
+        )
+
+    def _learn_budget(self, response: httpx.Response) -> None:
+        """Pause this workspace when the vendor says its budget is spent (429 or X-RateLimit-*)."""
+        wait = None
+        if response.status_code == 429:
+            wait = retry_after_seconds(response) or 1.0
+        elif response.headers.get("x-ratelimit-remaining") == "0":
+            reset = response.headers.get("x-ratelimit-reset")
+            if reset:
+                fake = httpx.Response(200, headers={"retry-after": reset})
+                wait = retry_after_seconds(fake)
+        if wait:
+            self._paused_until = max(self._paused_until, time.monotonic() + wait)
+
+
+def _call_key(path: str, params: Params) -> str:
+    if not params:
+        return path
+    return path + "?" + "&".join(f"{k}={params[k]}" for k in sorted(params))
+
+
+class RequestUpstream:
+    """One GraphQL request's view of a workspace's client: the same GET is made at most once."""
+
+    def __init__(self, client: UpstreamClient) -> None:
+        self.client = client
+        self._memo: dict[str, asyncio.Task[Any]] = {}
+
+    @property
+    def workspace(self) -> WorkspaceConfig:
+        return self.client.workspace
+
+    async def get_json(self, path: str, *, operation: str, params: Params = None) -> Any:
+        key = _call_key(path, params)
+        task = self._memo.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self.client.get_json(path, operation=operation, params=params))
+            self._memo[key] = task
+        return await asyncio.shield(task)
+
+    async def send_json(
+        self, method: str, path: str, *, operation: str, body: Any = None, params: Params = None
+    ) -> Any:
+        # A write changes what later GETs would return: forget them.
+        self._memo.clear()
+        return await self.client.send_json(method, path, operation=operation, body=body, params=params)
+
+    def forget(self) -> None:
+        self._memo.clear()

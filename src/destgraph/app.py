@@ -1,0 +1,177 @@
+"""create_app(settings) -> Starlette: the GraphQL endpoint, health, metrics, auth and limits."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import uuid
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import httpx
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+from strawberry.asgi import GraphQL
+
+from destgraph.config import Settings
+from destgraph.schema.context import Context
+from destgraph.schema.graphiql import graphiql_page
+from destgraph.schema.loaders import Loaders
+from destgraph.schema.schema import build_schema
+from destgraph.services.gateway import Gateway, Principal
+
+logger = logging.getLogger("destgraph")
+NOBODY = Principal(name="anonymous", scopes=frozenset(), visible=frozenset())
+
+
+class GraphQLEndpoint(GraphQL):
+    """Strawberry's ASGI view with our context, auth and GraphiQL page."""
+
+    def __init__(self, gateway: Gateway, *, graphiql_headers: Mapping[str, str] | None = None) -> None:
+        options = gateway.settings.gateway
+        super().__init__(build_schema(options), graphql_ide="graphiql" if options.graphiql else None)
+        self.gateway = gateway
+        self._graphiql_headers = dict(graphiql_headers or {})
+
+    async def get_context(self, request: Any, response: Any) -> Context:  # type: ignore[override]
+        # Only the GraphiQL page is served without a key; it executes nothing, so it sees nothing.
+        principal = request.scope.get("destgraph.principal") or NOBODY
+        session = self.gateway.session(principal)
+        return Context(
+            session=session,
+            loaders=Loaders.for_session(session),
+            request_id=request.scope.get("destgraph.request_id", ""),
+        )
+
+    async def render_graphql_ide(self, request: Request) -> Response:  # type: ignore[override]
+        from starlette.responses import HTMLResponse
+
+        return HTMLResponse(graphiql_page(self.graphql_ide_html, self._graphiql_headers))
+
+
+class ApiKeyAuth:
+    """Bearer API keys on /graphql; the GraphiQL page itself (a GET for HTML) needs none."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket") or not scope["path"].startswith("/graphql"):
+            await self.app(scope, receive, send)
+            return
+        scope["destgraph.request_id"] = uuid.uuid4().hex[:16]
+        request = Request(scope)
+        if scope["type"] == "http" and request.method == "GET" and "text/html" in request.headers.get("accept", ""):
+            await self.app(scope, receive, send)
+            return
+        header = request.headers.get("authorization", "")
+        scheme, _, presented = header.partition(" ")
+        key = self.settings.authenticate(presented.strip()) if scheme.lower() == "bearer" and presented else None
+        if key is None:
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 4401})
+                return
+            response = _graphql_error(
+                401, "A valid API key is required: Authorization: Bearer <key>", "UNAUTHENTICATED"
+            )
+            await response(scope, receive, send)
+            return
+        scope["destgraph.principal"] = Principal.from_api_key(key)
+        await self.app(scope, receive, send)
+
+
+class BodySizeLimit:
+    """Refuse request bodies over the configured size before reading them whole."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await _graphql_error(413, f"Request body over {self.max_bytes} bytes", "BAD_REQUEST")(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited() -> Any:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await _graphql_error(413, f"Request body over {self.max_bytes} bytes", "BAD_REQUEST")(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _graphql_error(status: int, message: str, code: str) -> JSONResponse:
+    return JSONResponse(
+        {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status
+    )
+
+
+def create_app(
+    settings: Settings,
+    *,
+    transports: Mapping[str, httpx.AsyncBaseTransport] | None = None,
+    graphiql_headers: Mapping[str, str] | None = None,
+) -> Starlette:
+    """The gateway as an ASGI app. ``transports`` (by workspace key) lets tests reach emulators in process."""
+    gateway = Gateway(settings, transports=transports)
+    endpoint = GraphQLEndpoint(gateway, graphiql_headers=graphiql_headers)
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        from destgraph.services import workspaces
+
+        session = gateway.session(Principal(name="readyz", scopes=frozenset({"read"}), visible=None))
+        report = {}
+        for ws in settings.workspaces:
+            health = await workspaces.health(session, ws.key)
+            report[ws.key] = health.status.value
+        ready = all(status != "UNREACHABLE" for status in report.values())
+        return JSONResponse({"ready": ready, "workspaces": report}, status_code=200 if ready else 503)
+
+    async def metrics(request: Request) -> Response:
+        return PlainTextResponse(generate_latest(gateway.accounting.registry), media_type=CONTENT_TYPE_LATEST)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await gateway.aclose()
+
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics),
+            Route("/graphql", endpoint, methods=["GET", "POST"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.add_middleware(ApiKeyAuth, settings=settings)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.gateway.max_body_bytes)
+    app.state.gateway = gateway
+    return app
+
+
+__all__ = ["create_app", "json"]

@@ -1,0 +1,35 @@
+"""The per-request context every resolver receives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+import strawberry
+from graphql import GraphQLError
+
+from destgraph.errors import DestgraphError
+from destgraph.schema.loaders import Loaders
+from destgraph.services.gateway import Session
+
+
+@dataclass
+class Context:
+    session: Session
+    loaders: Loaders
+    request_id: str
+    #: errors of parts of an answer that still has data (one workspace of four failed)
+    partial_errors: list[tuple[DestgraphError, tuple[str | int, ...]]] = field(default_factory=list)
+
+    def report(self, error: DestgraphError, path: tuple[str | int, ...]) -> None:
+        self.partial_errors.append((error, path))
+
+
+Info: TypeAlias = strawberry.Info[Context, None]
+
+
+def path_of(info: Info) -> tuple[str | int, ...]:
+    return tuple(info.path.as_list())
+
+
+__all__ = ["Context", "GraphQLError", "Info", "path_of"]

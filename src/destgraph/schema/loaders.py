@@ -1,0 +1,86 @@
+"""Per-request dataloaders: keys batched per tick, grouped per workspace, each key its own result.
+
+Built in the request context, never globally: aiodataloader binds the running loop and caches
+for the life of the loader.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aiodataloader import DataLoader
+
+from destgraph.domain.models import Destination, DestinationRef, DestinationSubscription, DestinationType
+from destgraph.errors import DestgraphError
+from destgraph.services import catalog, destinations, subscriptions
+from destgraph.services.gateway import Session
+
+
+class DestinationLoader(DataLoader[DestinationRef, Destination | None]):
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self._session = session
+
+    async def batch_load_fn(self, refs: Sequence[DestinationRef]) -> list[Destination | Exception | None]:
+        found = await destinations.get_destinations(self._session, refs)
+        catalog.prime_from(self._session, [d for d in found if isinstance(d, Destination)])
+        return found
+
+    def remember(self, found: Sequence[Destination]) -> None:
+        """Destinations read by a list call answer later loads by id without another call."""
+        for destination in found:
+            self.prime(destination.ref, destination)
+        catalog.prime_from(self._session, list(found))
+
+
+@dataclass(frozen=True)
+class TypeKey:
+    workspace: str
+    type_key: str
+
+
+class DestinationTypeLoader(DataLoader[TypeKey, DestinationType | None]):
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self._session = session
+
+    async def batch_load_fn(self, keys: Sequence[TypeKey]) -> list[DestinationType | Exception | None]:
+        async def one(key: TypeKey) -> DestinationType | Exception | None:
+            try:
+                return await catalog.get_type(self._session, key.workspace, key.type_key)
+            except DestgraphError as exc:
+                return exc
+
+        return list(await asyncio.gather(*(one(k) for k in keys)))
+
+
+class SubscriptionsLoader(DataLoader[Destination, list[DestinationSubscription]]):
+    def __init__(self, session: Session) -> None:
+        super().__init__(get_cache_key=lambda d: d.ref)
+        self._session = session
+
+    async def batch_load_fn(self, found: Sequence[Destination]) -> list[list[DestinationSubscription] | Exception]:
+        async def one(destination: Destination) -> list[DestinationSubscription] | Exception:
+            try:
+                return await subscriptions.list_subscriptions(self._session, destination)
+            except DestgraphError as exc:
+                return exc
+
+        return list(await asyncio.gather(*(one(d) for d in found)))
+
+
+@dataclass
+class Loaders:
+    destination: DestinationLoader
+    destination_type: DestinationTypeLoader
+    subscriptions: SubscriptionsLoader
+
+    @classmethod
+    def for_session(cls, session: Session) -> Loaders:
+        return cls(
+            destination=DestinationLoader(session),
+            destination_type=DestinationTypeLoader(session),
+            subscriptions=SubscriptionsLoader(session),
+        )

@@ -1,0 +1,1 @@
+"""Root Query fields, split by feature and merged in schema.py."""

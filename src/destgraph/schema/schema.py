@@ -1,0 +1,49 @@
+"""The schema, merged from its features, with the limits and error codes every request gets."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+
+from destgraph.config import GatewayOptions
+from destgraph.schema.errors import ErrorCode, ErrorCodes
+from destgraph.schema.queries.catalog import CatalogQueries
+from destgraph.schema.queries.destinations import DestinationQueries
+from destgraph.schema.queries.nodes import NodeQueries
+from destgraph.schema.queries.workspaces import WorkspaceQueries
+from destgraph.schema.types.catalog import DestinationType
+from destgraph.schema.types.destination import Destination
+from destgraph.schema.types.subscription import DestinationSubscription
+from destgraph.schema.types.workspace import Workspace
+
+
+class Schema(strawberry.Schema):
+    """Logs only unexpected errors (ErrorCodes logs those, with the request id); expected ones are answers."""
+
+    def process_errors(self, errors, execution_context=None) -> None:  # type: ignore[no-untyped-def, override]
+        return None
+
+
+@strawberry.type
+class Query(NodeQueries, WorkspaceQueries, DestinationQueries, CatalogQueries):
+    pass
+
+
+def build_schema(options: GatewayOptions | None = None) -> strawberry.Schema:
+    options = options or GatewayOptions()
+    # Factories, so each request gets fresh extension instances.
+    extensions: list = [
+        ErrorCodes,
+        lambda: QueryDepthLimiter(max_depth=options.max_query_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=options.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=options.max_tokens),
+    ]
+    if not options.introspection:
+        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    return Schema(
+        query=Query,
+        # ErrorCode is part of the contract though no field returns it: it documents extensions.code.
+        types=[Workspace, Destination, DestinationSubscription, DestinationType, ErrorCode],
+        extensions=extensions,
+    )

@@ -1,0 +1,278 @@
+"""Destination, its connection, filter, delivery metrics and fields."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+
+from destgraph.adapters.base import ListFilter, MetricsWindow
+from destgraph.domain import models
+from destgraph.domain.ids import GlobalId, MalformedId
+from destgraph.domain.secrets import mask_settings, secret_keys_of
+from destgraph.errors import InvalidInputError
+from destgraph.schema.context import Info, path_of
+from destgraph.schema.types.common import ConnectionStatus, MetricsGranularity, Node, PageInfo, Provider
+from destgraph.services import destinations as destination_service
+from destgraph.services import metrics as metrics_service
+from destgraph.services.pagination import OffsetCursor, page_size
+
+if TYPE_CHECKING:
+    from destgraph.schema.types.catalog import DestinationType
+    from destgraph.schema.types.subscription import DestinationSubscriptionConnection
+    from destgraph.schema.types.workspace import Workspace
+
+
+@strawberry.input
+class DestinationFilter:
+    providers: list[Provider] | None = None
+    workspace_ids: list[strawberry.ID] | None = None
+    enabled: bool | None = None
+    type_keys: list[str] | None = None
+    search: str | None = strawberry.field(default=None, description="Case-insensitive substring of the name.")
+
+    def scope(self, *, workspace: str | None = None) -> destination_service.DestinationScope:
+        keys: list[str] = []
+        for i, raw in enumerate(self.workspace_ids or []):
+            try:
+                keys.append(GlobalId.decode(raw, expect="Workspace").workspace)
+            except MalformedId as exc:
+                raise InvalidInputError(str(exc), field=("filter", "workspaceIds", str(i))) from exc
+        if workspace is not None:
+            keys = [workspace] if not keys or workspace in keys else ["\0none"]
+        return destination_service.DestinationScope(
+            providers=tuple(self.providers or ()),
+            workspace_keys=tuple(keys),
+            filter=ListFilter(enabled=self.enabled, type_keys=tuple(self.type_keys or ()), search=self.search or None),
+        )
+
+
+@strawberry.input
+class DeliveryMetricsInput:
+    source_id: str | None = strawberry.field(default=None, description="Defaults to the destination's own source.")
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+    granularity: MetricsGranularity | None = models.Granularity.MINUTE
+
+
+@strawberry.type
+class LatencySummary:
+    average: float | None
+    p95: float | None
+
+
+@strawberry.type
+class DeliveryMetrics:
+    source_id: str
+    granularity: MetricsGranularity
+    start_time: datetime
+    end_time: datetime
+    successes: int
+    successes_on_first_attempt: int | None
+    successes_after_retry: int | None
+    expired: int
+    discarded: int
+    retried: int
+    time_to_success: LatencySummary | None
+    time_to_first_attempt: LatencySummary | None
+
+    @classmethod
+    def from_domain(cls, m: models.DeliveryMetrics) -> DeliveryMetrics:
+        def latency(s: models.LatencySummary | None) -> LatencySummary | None:
+            return LatencySummary(average=s.average, p95=s.p95) if s else None
+
+        return cls(
+            source_id=m.source_id,
+            granularity=m.granularity,
+            start_time=m.start_time,
+            end_time=m.end_time,
+            successes=m.successes,
+            successes_on_first_attempt=m.successes_on_first_attempt,
+            successes_after_retry=m.successes_after_retry,
+            expired=m.expired,
+            discarded=m.discarded,
+            retried=m.retried,
+            time_to_success=latency(m.time_to_success),
+            time_to_first_attempt=latency(m.time_to_first_attempt),
+        )
+
+
+@strawberry.type
+class DestinationField:
+    name: str
+    label: str | None
+    type: str | None
+    required: bool
+
+
+@strawberry.type
+class Destination(Node):
+    id: strawberry.ID
+    native_id: str = strawberry.field(description="The vendor's own id of this destination.")
+    provider: Provider
+    name: str
+    type_key: str = strawberry.field(
+        description="The vendor's type key: an Ours type (Klaviyo), a Segment catalog slug (amplitude), "
+        "a Zeotap destination_type (salesforce), a Nimriz type (segment)."
+    )
+    enabled: bool
+    connection_status: ConnectionStatus = strawberry.field(
+        description="Connection health as the vendor reports it (Zeotap); UNKNOWN where the vendor reports none."
+    )
+    connection_error: str | None
+    source_ids: list[str] = strawberry.field(
+        description="Sources feeding this destination: Segment's sourceId, Ours' limitedToSourceIds."
+    )
+    created_at: datetime | None
+    updated_at: datetime | None
+    domain: strawberry.Private[models.Destination]
+
+    @classmethod
+    def from_domain(cls, d: models.Destination) -> Destination:
+        return cls(
+            id=strawberry.ID(GlobalId("Destination", d.workspace, d.native_id).encode()),
+            native_id=d.native_id,
+            provider=d.provider,
+            name=d.name,
+            type_key=d.type_key,
+            enabled=d.enabled,
+            connection_status=d.connection_status,
+            connection_error=d.connection_error,
+            source_ids=list(d.source_ids),
+            created_at=d.created_at,
+            updated_at=d.updated_at,
+            domain=d,
+        )
+
+    @strawberry.field
+    def workspace(self, info: Info) -> Annotated[Workspace, strawberry.lazy("destgraph.schema.types.workspace")]:
+        from destgraph.schema.types.workspace import Workspace
+
+        return Workspace.from_config(info.context.session.workspace(self.domain.workspace))
+
+    @strawberry.field(description="Per-type configuration, with every secret masked.")
+    def settings(self) -> JSON:
+        return mask_settings(self.domain.settings, self.domain.secret_keys)
+
+    @strawberry.field(description="Keys of settings that hold secrets; their values in settings and raw are masked.")
+    def secret_setting_keys(self) -> list[str]:
+        return secret_keys_of(self.domain.settings, self.domain.secret_keys)
+
+    @strawberry.field(description="The vendor's own representation of the destination, masked like settings.")
+    def raw(self) -> JSON:
+        return mask_settings(self.domain.raw, self.domain.secret_keys)
+
+    @strawberry.field
+    async def type(
+        self, info: Info
+    ) -> Annotated[DestinationType, strawberry.lazy("destgraph.schema.types.catalog")] | None:
+        from destgraph.schema.loaders import TypeKey
+        from destgraph.schema.types.catalog import DestinationType
+
+        found = await info.context.loaders.destination_type.load(TypeKey(self.domain.workspace, self.type_key))
+        return DestinationType.from_domain(found, self.domain.workspace) if found else None
+
+    @strawberry.field
+    async def subscriptions(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Annotated[DestinationSubscriptionConnection, strawberry.lazy("destgraph.schema.types.subscription")]:
+        from destgraph.schema.types.subscription import DestinationSubscriptionConnection
+
+        found = await info.context.loaders.subscriptions.load(self.domain)
+        return DestinationSubscriptionConnection.slice(info, found, scope=self.id, first=first, after=after)
+
+    @strawberry.field(description="Delivery metrics; null where the provider has none (capabilities.deliveryMetrics).")
+    async def delivery_metrics(self, info: Info, input: DeliveryMetricsInput | None = None) -> DeliveryMetrics | None:
+        window = input or DeliveryMetricsInput()
+        found = await metrics_service.delivery_metrics(
+            info.context.session,
+            self.domain,
+            MetricsWindow(
+                window.source_id, window.start_time, window.end_time, window.granularity or models.Granularity.MINUTE
+            ),
+        )
+        return DeliveryMetrics.from_domain(found) if found else None
+
+    @strawberry.field(
+        description="Fields that can be mapped to in this destination (Zeotap describe fields); null where unsupported."
+    )
+    async def fields(self, info: Info) -> list[DestinationField] | None:
+        found = await metrics_service.describe_fields(info.context.session, self.domain)
+        if found is None:
+            return None
+        return [DestinationField(name=f.name, label=f.label, type=f.type, required=f.required) for f in found]
+
+
+@strawberry.type
+class DestinationEdge:
+    cursor: str
+    node: Destination
+
+
+@strawberry.type
+class DestinationConnection:
+    edges: list[DestinationEdge]
+    page_info: PageInfo
+    total_count_resolver: strawberry.Private[object] = None
+
+    @strawberry.field
+    def nodes(self) -> list[Destination]:
+        return [edge.node for edge in self.edges]
+
+    @strawberry.field(description="Null where a vendor does not report totals without reading every page.")
+    async def total_count(self) -> int | None:
+        if self.total_count_resolver is None:
+            return None
+        return await self.total_count_resolver()  # type: ignore[operator]
+
+    @classmethod
+    def empty(cls) -> DestinationConnection:
+        return cls(edges=[], page_info=PageInfo.of([], has_next=False, has_previous=False))
+
+    @classmethod
+    async def resolve(
+        cls,
+        info: Info,
+        *,
+        first: int | None,
+        after: str | None,
+        filter: DestinationFilter | None,
+        workspace: str | None = None,
+    ) -> DestinationConnection:
+        session = info.context.session
+        scope = (filter or DestinationFilter()).scope(workspace=workspace)
+        page = await destination_service.list_destinations(session, scope, first=first, after=after)
+        found = [edge.destination for edge in page.edges]
+        info.context.loaders.destination.remember(found)
+        for _workspace, error in page.failures:
+            info.context.report(error, path_of(info))
+        edges = [DestinationEdge(cursor=e.cursor, node=Destination.from_domain(e.destination)) for e in page.edges]
+
+        async def total() -> int | None:
+            return await destination_service.count_destinations(session, scope)
+
+        return cls(
+            edges=edges,
+            page_info=PageInfo.of(
+                [e.cursor for e in edges],
+                has_next=page.has_next_page,
+                has_previous=page.has_previous_page,
+                end=page.end_cursor,
+            ),
+            total_count_resolver=total,
+        )
+
+
+def offset_page(
+    items: list, *, scope: str, first: int | None, after: str | None, info: Info
+) -> tuple[list, list[str], bool, bool]:
+    """Slice a list the gateway holds whole: items, their cursors, has-next, has-previous."""
+    options = info.context.session.settings.gateway
+    cursor = OffsetCursor(scope)
+    start = cursor.decode(after)
+    limit = page_size(first, default=options.default_page_size, maximum=options.max_page_size)
+    chosen = items[start : start + limit]
+    cursors = [cursor.encode(start + i) for i in range(len(chosen))]
+    return chosen, cursors, start + limit < len(items), start > 0

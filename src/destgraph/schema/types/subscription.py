@@ -1,0 +1,187 @@
+"""DestinationSubscription: Segment action subscriptions and Nimriz actions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+
+from destgraph.domain import models
+from destgraph.domain.ids import GlobalId
+from destgraph.domain.secrets import mask_settings
+from destgraph.schema.context import Info
+from destgraph.schema.types.common import MappingOverrideKind, Node, PageInfo
+
+if TYPE_CHECKING:
+    from destgraph.schema.types.destination import Destination
+
+
+@strawberry.type
+class EventFilterClause:
+    event_types: list[str]
+    touch_types: list[str]
+    domain_ids: list[str]
+    tag_ids: list[str]
+    space_ids: list[str]
+    countries: list[str]
+    bot_traffic: bool | None
+
+    @classmethod
+    def from_domain(cls, c: models.FilterClause) -> EventFilterClause:
+        return cls(
+            event_types=list(c.event_types),
+            touch_types=list(c.touch_types),
+            domain_ids=list(c.domain_ids),
+            tag_ids=list(c.tag_ids),
+            space_ids=list(c.space_ids),
+            countries=list(c.countries),
+            bot_traffic=c.bot_traffic,
+        )
+
+
+@strawberry.type
+class EventFilter:
+    include: EventFilterClause
+    exclude: EventFilterClause
+    conditions: JSON
+
+
+@strawberry.type
+class MappingOverride:
+    kind: MappingOverrideKind
+    spec: JSON = strawberry.field(
+        description="The override's own fields (source, target, value, template ...), as the vendor holds them."
+    )
+
+
+@strawberry.type
+class PropertyMapping:
+    base: str
+    overrides: list[MappingOverride]
+
+
+def subscription_id(ref: models.SubscriptionRef) -> str:
+    return GlobalId(
+        "DestinationSubscription", ref.destination.workspace, f"{ref.destination.native_id}:{ref.native_id}"
+    ).encode()
+
+
+@strawberry.type(
+    description="A rule that sends a destination some of its events: a Segment destination subscription "
+    "(an action with an FQL trigger) or a Nimriz action (an action type with an event filter and a property mapping)."
+)
+class DestinationSubscription(Node):
+    id: strawberry.ID
+    native_id: str
+    name: str
+    enabled: bool
+    trigger: str | None = strawberry.field(
+        description='Segment FQL, e.g. type = "track". For Nimriz actions, an equivalent expression derived from eventFilter.'
+    )
+    action_id: str | None
+    action_slug: str | None
+    action_type: str | None = strawberry.field(
+        description="Nimriz action_type: send_event, send_conversion, send_webhook, interstitial_settings."
+    )
+    model_id: str | None
+    created_at: datetime | None
+    updated_at: datetime | None
+    domain: strawberry.Private[models.DestinationSubscription]
+
+    @classmethod
+    def from_domain(cls, s: models.DestinationSubscription) -> DestinationSubscription:
+        return cls(
+            id=strawberry.ID(subscription_id(s.ref)),
+            native_id=s.ref.native_id,
+            name=s.name,
+            enabled=s.enabled,
+            trigger=s.trigger,
+            action_id=s.action_id,
+            action_slug=s.action_slug,
+            action_type=s.action_type,
+            model_id=s.model_id,
+            created_at=s.created_at,
+            updated_at=s.updated_at,
+            domain=s,
+        )
+
+    @strawberry.field
+    async def destination(
+        self, info: Info
+    ) -> Annotated[Destination, strawberry.lazy("destgraph.schema.types.destination")]:
+        from destgraph.errors import NotFoundError
+        from destgraph.schema.types.destination import Destination
+
+        found = await info.context.loaders.destination.load(self.domain.ref.destination)
+        if found is None:
+            raise NotFoundError("the destination of this subscription no longer exists")
+        return Destination.from_domain(found)
+
+    @strawberry.field
+    def event_filter(self) -> EventFilter | None:
+        f = self.domain.event_filter
+        if f is None:
+            return None
+        return EventFilter(
+            include=EventFilterClause.from_domain(f.include),
+            exclude=EventFilterClause.from_domain(f.exclude),
+            conditions=[dict(c) for c in f.conditions],
+        )
+
+    @strawberry.field
+    def property_mapping(self) -> PropertyMapping | None:
+        m = self.domain.property_mapping
+        if m is None:
+            return None
+        return PropertyMapping(
+            base=m.base, overrides=[MappingOverride(kind=o.kind, spec=dict(o.spec)) for o in m.overrides]
+        )
+
+    @strawberry.field
+    def settings(self) -> JSON:
+        return mask_settings(self.domain.settings)
+
+    @strawberry.field
+    def raw(self) -> JSON:
+        return mask_settings(self.domain.raw)
+
+
+@strawberry.type
+class DestinationSubscriptionEdge:
+    cursor: str
+    node: DestinationSubscription
+
+
+@strawberry.type
+class DestinationSubscriptionConnection:
+    edges: list[DestinationSubscriptionEdge]
+    page_info: PageInfo
+    total_count: int | None
+
+    @strawberry.field
+    def nodes(self) -> list[DestinationSubscription]:
+        return [edge.node for edge in self.edges]
+
+    @classmethod
+    def slice(
+        cls,
+        info: Info,
+        found: list[models.DestinationSubscription],
+        *,
+        scope: str,
+        first: int | None,
+        after: str | None,
+    ) -> DestinationSubscriptionConnection:
+        from destgraph.schema.types.destination import offset_page
+
+        chosen, cursors, has_next, has_previous = offset_page(found, scope=scope, first=first, after=after, info=info)
+        return cls(
+            edges=[
+                DestinationSubscriptionEdge(cursor=c, node=DestinationSubscription.from_domain(s))
+                for c, s in zip(cursors, chosen, strict=True)
+            ],
+            page_info=PageInfo.of(cursors, has_next=has_next, has_previous=has_previous),
+            total_count=len(found),
+        )

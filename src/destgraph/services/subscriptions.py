@@ -1,0 +1,13 @@
+"""Subscriptions of destinations: Segment's action subscriptions, Nimriz actions."""
+
+from __future__ import annotations
+
+from destgraph.domain.models import Destination, DestinationSubscription
+from destgraph.services.gateway import Session
+
+
+async def list_subscriptions(session: Session, destination: Destination) -> list[DestinationSubscription]:
+    adapter = session.adapter(destination.workspace)
+    if not adapter.capabilities.subscriptions:
+        return []
+    return await adapter.list_subscriptions(destination)

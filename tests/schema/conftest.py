@@ -1,0 +1,118 @@
+"""The whole stack in process: the gateway app over the four emulator apps, all through HTTP.
+
+The gateway reaches each emulator through httpx's ASGITransport (a real HTTP exchange, no
+socket); tests send GraphQL over HTTP to the gateway and read upstream calls from the emulators'
+own request logs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from destgraph.app import create_app
+from destgraph.config import hash_api_key, settings_from_dict
+from destgraph.emulators import create_app as create_emulator
+from destgraph.emulators.core import DEFAULT_TOKEN, SeedOptions
+
+API_KEY = "dg_test_0123456789abcdef"
+TOKEN_ENV = "DESTGRAPH_TEST_VENDOR_TOKEN"
+WORKSPACES = {"segment": "segment-main", "ours": "ours-main", "zeotap": "zeotap-main", "nimriz": "nimriz-main"}
+
+
+@dataclass
+class Upstream:
+    """One emulator behind the gateway, as a test reads it: its control API."""
+
+    name: str
+    control: httpx.AsyncClient
+
+    async def calls(self, route: str | None = None) -> list[dict[str, Any]]:
+        params = {"route": route} if route else {}
+        response = await self.control.get("/_emulator/requests", params=params)
+        return response.json()["requests"]
+
+    async def clear(self) -> None:
+        await self.control.delete("/_emulator/requests")
+
+    async def faults(self, **plan: Any) -> None:
+        (await self.control.put("/_emulator/faults", json=plan)).raise_for_status()
+
+
+@dataclass
+class Stack:
+    client: httpx.AsyncClient
+    upstreams: dict[str, Upstream]
+    app: Any
+
+    async def query(self, query: str, variables: dict[str, Any] | None = None, *, key: str = API_KEY) -> dict[str, Any]:
+        response = await self.client.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers={"Authorization": f"Bearer {key}"}
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def data(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        body = await self.query(query, variables)
+        assert not body.get("errors"), body["errors"]
+        return body["data"]
+
+    async def clear_calls(self) -> None:
+        for upstream in self.upstreams.values():
+            await upstream.clear()
+
+    async def total_calls(self) -> int:
+        total = 0
+        for upstream in self.upstreams.values():
+            total += len(await upstream.calls())
+        return total
+
+
+def stack_settings(extra_keys: list[dict[str, Any]] | None = None, **gateway: Any) -> Any:
+    document = {
+        "gateway": gateway,
+        "workspaces": [
+            {"key": WORKSPACES["segment"], "provider": "segment", "base_url": "http://segment", "token_env": TOKEN_ENV},
+            {"key": WORKSPACES["ours"], "provider": "ours", "base_url": "http://ours", "token_env": TOKEN_ENV},
+            {"key": WORKSPACES["zeotap"], "provider": "zeotap", "base_url": "http://zeotap", "token_env": TOKEN_ENV,
+             "workspace_id": "ws-demo"},
+            {"key": WORKSPACES["nimriz"], "provider": "nimriz", "base_url": "http://nimriz", "token_env": TOKEN_ENV},
+        ],
+        "api_keys": [
+            {"name": "tests", "sha256": hash_api_key(API_KEY), "scopes": ["read", "write"], "workspaces": ["*"]},
+            *(extra_keys or []),
+        ],
+    }
+    return settings_from_dict(document, {TOKEN_ENV: DEFAULT_TOKEN})
+
+
+async def build_stack(*, destinations: int = 40, extra_keys: list[dict[str, Any]] | None = None, **gateway: Any) -> Stack:
+    emulators = {name: create_emulator(name, options=SeedOptions(seed=1, destinations=destinations)) for name in WORKSPACES}
+    transports = {WORKSPACES[name]: httpx.ASGITransport(app=app) for name, app in emulators.items()}
+    app = create_app(stack_settings(extra_keys, **gateway), transports=transports)
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway", timeout=30)
+    upstreams = {
+        name: Upstream(name, httpx.AsyncClient(transport=httpx.ASGITransport(app=emulator), base_url="http://emulator"))
+        for name, emulator in emulators.items()
+    }
+    return Stack(client=client, upstreams=upstreams, app=app)
+
+
+async def close_stack(stack: Stack) -> None:
+    await stack.client.aclose()
+    for upstream in stack.upstreams.values():
+        await upstream.control.aclose()
+    await stack.app.state.gateway.aclose()
+
+
+@pytest.fixture
+async def stack() -> AsyncIterator[Stack]:
+    built = await build_stack()
+    try:
+        yield built
+    finally:
+        await close_stack(built)
