@@ -135,6 +135,8 @@ def emulate_process() -> Iterator[EmulateProcess]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
+        process.stdout.close()
 
 
 def _answers(url: str) -> bool:
@@ -163,12 +165,12 @@ async def _handle(
         base_url = request.getfixturevalue("emulate_server")[name]
         transport = httpx.AsyncHTTPTransport()
     control = httpx.AsyncClient(transport=transport, base_url=base_url, timeout=10)
-    if mode == "loopback":
-        (await control.post("/_emulator/reset")).raise_for_status()
     client = httpx.AsyncClient(
         transport=transport, base_url=base_url, headers=auth_headers(name), event_hooks=hooks, timeout=10
     )
     async with control, client:
+        if mode == "loopback":
+            (await control.post("/_emulator/reset")).raise_for_status()
         yield EmulatorHandle(name=name, client=client, control=control, contract=contract)
 
 

@@ -78,8 +78,13 @@ def stack_settings(extra_keys: list[dict[str, Any]] | None = None, **gateway: An
         "workspaces": [
             {"key": WORKSPACES["segment"], "provider": "segment", "base_url": "http://segment", "token_env": TOKEN_ENV},
             {"key": WORKSPACES["ours"], "provider": "ours", "base_url": "http://ours", "token_env": TOKEN_ENV},
-            {"key": WORKSPACES["zeotap"], "provider": "zeotap", "base_url": "http://zeotap", "token_env": TOKEN_ENV,
-             "workspace_id": "ws-demo"},
+            {
+                "key": WORKSPACES["zeotap"],
+                "provider": "zeotap",
+                "base_url": "http://zeotap",
+                "token_env": TOKEN_ENV,
+                "workspace_id": "ws-demo",
+            },
             {"key": WORKSPACES["nimriz"], "provider": "nimriz", "base_url": "http://nimriz", "token_env": TOKEN_ENV},
         ],
         "api_keys": [
@@ -90,8 +95,12 @@ def stack_settings(extra_keys: list[dict[str, Any]] | None = None, **gateway: An
     return settings_from_dict(document, {TOKEN_ENV: DEFAULT_TOKEN})
 
 
-async def build_stack(*, destinations: int = 40, extra_keys: list[dict[str, Any]] | None = None, **gateway: Any) -> Stack:
-    emulators = {name: create_emulator(name, options=SeedOptions(seed=1, destinations=destinations)) for name in WORKSPACES}
+async def build_stack(
+    *, destinations: int = 40, extra_keys: list[dict[str, Any]] | None = None, **gateway: Any
+) -> Stack:
+    emulators = {
+        name: create_emulator(name, options=SeedOptions(seed=1, destinations=destinations)) for name in WORKSPACES
+    }
     transports = {WORKSPACES[name]: httpx.ASGITransport(app=app) for name, app in emulators.items()}
     app = create_app(stack_settings(extra_keys, **gateway), transports=transports)
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway", timeout=30)

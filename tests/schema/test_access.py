@@ -15,7 +15,12 @@ NARROW_KEY = "dg_test_narrow_key_0001"
 
 @pytest.fixture
 async def narrow_stack() -> AsyncIterator[Stack]:
-    key = {"name": "ours-only", "sha256": hash_api_key(NARROW_KEY), "scopes": ["read"], "workspaces": [WORKSPACES["ours"]]}
+    key = {
+        "name": "ours-only",
+        "sha256": hash_api_key(NARROW_KEY),
+        "scopes": ["read"],
+        "workspaces": [WORKSPACES["ours"]],
+    }
     built = await build_stack(extra_keys=[key])
     try:
         yield built
@@ -43,7 +48,9 @@ async def test_graphiql_page_loads_without_a_key(stack: Stack) -> None:
 
 
 async def test_key_sees_only_its_workspaces(narrow_stack: Stack) -> None:
-    body = await narrow_stack.query("{ workspaces { key } destinations(first: 100) { nodes { provider } } }", key=NARROW_KEY)
+    body = await narrow_stack.query(
+        "{ workspaces { key } destinations(first: 100) { nodes { provider } } }", key=NARROW_KEY
+    )
     assert [w["key"] for w in body["data"]["workspaces"]] == [WORKSPACES["ours"]]
     assert {n["provider"] for n in body["data"]["destinations"]["nodes"]} == {"OURS"}
 
@@ -63,9 +70,11 @@ async def test_other_workspaces_are_invisible_even_by_id(narrow_stack: Stack) ->
 async def test_query_depth_is_limited(stack: Stack) -> None:
     inner = "name"
     for _ in range(8):
-        inner = f"destinations(first: 1) {{ nodes {{ workspace {{ key }} {inner} }} }}".replace(
-            "{ key } name", "{ key }"
-        ) if inner == "name" else f"destinations(first: 1) {{ nodes {{ workspace {{ {inner} }} }} }}"
+        inner = (
+            f"destinations(first: 1) {{ nodes {{ workspace {{ key }} {inner} }} }}".replace("{ key } name", "{ key }")
+            if inner == "name"
+            else f"destinations(first: 1) {{ nodes {{ workspace {{ {inner} }} }} }}"
+        )
     deep = "{ " + inner + " }"
     body = await stack.query(deep)
     assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"

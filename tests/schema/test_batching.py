@@ -36,7 +36,12 @@ async def test_catalog_calls_are_not_repeated_by_later_requests(stack: Stack) ->
 
 
 async def test_nodes_of_ten_zeotap_destinations_cost_one_list_call(stack: Stack) -> None:
-    ids = [n["id"] for n in (await stack.data("{ destinations(first: 10, filter: {providers: [ZEOTAP]}) { nodes { id } } }"))["destinations"]["nodes"]]
+    ids = [
+        n["id"]
+        for n in (await stack.data("{ destinations(first: 10, filter: {providers: [ZEOTAP]}) { nodes { id } } }"))[
+            "destinations"
+        ]["nodes"]
+    ]
     await stack.clear_calls()
     data = await stack.data("query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Destination { name } } }", {"ids": ids})
     assert [n["id"] for n in data["nodes"]] == ids
@@ -45,14 +50,24 @@ async def test_nodes_of_ten_zeotap_destinations_cost_one_list_call(stack: Stack)
 
 
 async def test_nodes_of_nimriz_destinations_cost_one_list_call(stack: Stack) -> None:
-    ids = [n["id"] for n in (await stack.data("{ destinations(first: 10, filter: {providers: [NIMRIZ]}) { nodes { id } } }"))["destinations"]["nodes"]]
+    ids = [
+        n["id"]
+        for n in (await stack.data("{ destinations(first: 10, filter: {providers: [NIMRIZ]}) { nodes { id } } }"))[
+            "destinations"
+        ]["nodes"]
+    ]
     await stack.clear_calls()
     await stack.data("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ids})
     assert len(await stack.upstreams["nimriz"].calls()) == 1
 
 
 async def test_the_same_get_is_never_made_twice_in_one_request(stack: Stack) -> None:
-    ids = [n["id"] for n in (await stack.data("{ destinations(first: 3, filter: {providers: [OURS]}) { nodes { id } } }"))["destinations"]["nodes"]]
+    ids = [
+        n["id"]
+        for n in (await stack.data("{ destinations(first: 3, filter: {providers: [OURS]}) { nodes { id } } }"))[
+            "destinations"
+        ]["nodes"]
+    ]
     await stack.clear_calls()
     query = "query($ids: [ID!]!) { a: nodes(ids: $ids) { id } b: nodes(ids: $ids) { id } c: destination(id: $ids) { name } }"
     body = await stack.query(query.replace("destination(id: $ids)", f'destination(id: "{ids[0]}")'), {"ids": ids})

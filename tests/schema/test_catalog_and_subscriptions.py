@@ -52,7 +52,9 @@ async def test_segment_subscriptions_and_their_nodes(stack: Stack) -> None:
     assert with_subs, "seeded Segment action destinations have subscriptions"
     subscription = with_subs[0]["subscriptions"]["nodes"][0]
     assert subscription["trigger"] and subscription["actionId"]
-    node = await stack.data(f'{{ node(id: "{subscription["id"]}") {{ ... on DestinationSubscription {{ nativeId destination {{ id }} }} }} }}')
+    node = await stack.data(
+        f'{{ node(id: "{subscription["id"]}") {{ ... on DestinationSubscription {{ nativeId destination {{ id }} }} }} }}'
+    )
     assert node["node"]["nativeId"] == subscription["nativeId"]
     assert node["node"]["destination"]["id"] == with_subs[0]["id"]
 
@@ -67,7 +69,11 @@ async def test_nimriz_actions_are_subscriptions_with_filters_and_fql(stack: Stac
     actions = [s for n in nodes for s in n["subscriptions"]["nodes"]]
     assert actions and all(a["actionType"] for a in actions)
     assert {o["kind"] for a in actions for o in a["propertyMapping"]["overrides"]} == {
-        "RENAME", "EXCLUDE", "INCLUDE", "STATIC", "TEMPLATE"
+        "RENAME",
+        "EXCLUDE",
+        "INCLUDE",
+        "STATIC",
+        "TEMPLATE",
     }
     assert any(a["trigger"] for a in actions)
     # Actions come inside the destinations: the whole query is one upstream call.
@@ -102,7 +108,9 @@ async def test_zeotap_describe_fields(stack: Stack) -> None:
 
 
 async def test_workspace_capabilities(stack: Stack) -> None:
-    data = await stack.data("{ workspaces { key capabilities { subscriptions deliveryMetrics connectionTest testEvent describeFields serverSidePagination liveCatalog } } }")
+    data = await stack.data(
+        "{ workspaces { key capabilities { subscriptions deliveryMetrics connectionTest testEvent describeFields serverSidePagination liveCatalog } } }"
+    )
     caps = {w["key"]: w["capabilities"] for w in data["workspaces"]}
     assert caps[WORKSPACES["segment"]]["deliveryMetrics"] is True
     assert caps[WORKSPACES["zeotap"]]["connectionTest"] is True

@@ -83,8 +83,9 @@ async def test_garbage_cursor_is_bad_cursor(stack: Stack) -> None:
 
 async def test_cursor_of_another_filter_is_bad_cursor(stack: Stack) -> None:
     data = await stack.data(PAGE, {"first": 5})
-    body = await stack.query(PAGE, {"first": 5, "after": data["destinations"]["pageInfo"]["endCursor"],
-                                    "filter": {"enabled": True}})
+    body = await stack.query(
+        PAGE, {"first": 5, "after": data["destinations"]["pageInfo"]["endCursor"], "filter": {"enabled": True}}
+    )
     assert body["errors"][0]["extensions"]["code"] == "BAD_CURSOR"
 
 
@@ -169,6 +170,8 @@ async def test_garbage_id_is_bad_request(stack: Stack) -> None:
 
 async def test_total_count_adds_up_where_every_vendor_reports_one(stack: Stack) -> None:
     query = "query($f: DestinationFilter) { destinations(first: 1, filter: $f) { totalCount } }"
-    assert (await stack.data(query, {"f": {"providers": ["SEGMENT", "ZEOTAP", "NIMRIZ"]}}))["destinations"]["totalCount"] == 120
+    assert (await stack.data(query, {"f": {"providers": ["SEGMENT", "ZEOTAP", "NIMRIZ"]}}))["destinations"][
+        "totalCount"
+    ] == 120
     # Ours reports no totals without reading every page.
     assert (await stack.data(query, {"f": None}))["destinations"]["totalCount"] is None

@@ -50,7 +50,7 @@ async def test_429_with_short_retry_after_is_waited_out(stack: Stack) -> None:
 
 async def test_429_with_long_retry_after_is_rate_limited_with_retry_after(stack: Stack) -> None:
     await stack.upstreams["nimriz"].faults(error_rates={"429": 1.0}, retry_after=30)
-    body = await stack.query("{ workspace(key: \"nimriz-main\") { destinations(first: 3) { nodes { name } } } }")
+    body = await stack.query('{ workspace(key: "nimriz-main") { destinations(first: 3) { nodes { name } } } }')
     [error] = body["errors"]
     assert error["extensions"]["code"] == "UPSTREAM_RATE_LIMITED"
     assert error["extensions"]["retryAfter"] == 30
@@ -60,7 +60,7 @@ async def test_429_with_long_retry_after_is_rate_limited_with_retry_after(stack:
 
 async def test_persistent_500_is_upstream_unavailable_after_bounded_retries(stack: Stack) -> None:
     await stack.upstreams["ours"].faults(error_rates={"500": 1.0})
-    body = await stack.query("{ workspace(key: \"ours-main\") { destinations(first: 3) { nodes { name } } } }")
+    body = await stack.query('{ workspace(key: "ours-main") { destinations(first: 3) { nodes { name } } } }')
     assert body["errors"][0]["extensions"]["code"] == "UPSTREAM_UNAVAILABLE"
     # 500 is not one of the statuses worth retrying (429, 502, 503, 504).
     assert len(await stack.upstreams["ours"].calls()) == 1
@@ -78,4 +78,4 @@ async def test_workspace_health_reports_each_state(stack: Stack) -> None:
 async def test_error_messages_never_carry_a_stack_trace(stack: Stack) -> None:
     await stack.upstreams["zeotap"].faults(error_rates={"500": 1.0})
     body = await stack.query(WORKSPACE_DESTINATIONS)
-    assert "Traceback" not in str(body) and "File \"" not in str(body)
+    assert "Traceback" not in str(body) and 'File "' not in str(body)

@@ -12,6 +12,7 @@ GET|PUT /_emulator/rate-limits          ``{"enabled": bool}`` and the current us
 GET|POST /_emulator/clock               ``{"advance_seconds": 60}`` moves the emulator's clock
 GET    /_emulator/openapi.json          an OpenAPI 3 document of the API as emulated
 GET    /_emulator/state/destinations/{id}  a stored destination as held, secrets unmasked
+GET    /_emulator/secrets               every secret value held (credentials, keys, tokens)
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ ENDPOINTS = [
     "GET|POST /_emulator/clock",
     "GET /_emulator/openapi.json",
     "GET /_emulator/state/destinations/{id}",
+    "GET /_emulator/secrets",
 ]
 
 
@@ -149,6 +151,11 @@ async def openapi(request: Request) -> Response:
     return JSONResponse(emulator_of(request).spec.openapi())
 
 
+async def secrets(request: Request) -> Response:
+    """Every secret value the emulator holds, for tests that prove none leaks through the gateway."""
+    return JSONResponse({"secrets": sorted(emulator_of(request).state.secret_values())})
+
+
 async def inspect_destination(request: Request) -> Response:
     record = emulator_of(request).state.inspect_destination(request.path_params["destination_id"])
     if record is None:
@@ -168,4 +175,5 @@ def control_routes() -> list[Route]:
         Route("/clock", clock, methods=["GET", "POST"]),
         Route("/openapi.json", openapi, methods=["GET"]),
         Route("/state/destinations/{destination_id}", inspect_destination, methods=["GET"]),
+        Route("/secrets", secrets, methods=["GET"]),
     ]

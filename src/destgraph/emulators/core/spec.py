@@ -23,6 +23,10 @@ class VendorState(Protocol):
         """The stored record as held, secrets unmasked, for tests to check what was written."""
         ...
 
+    def secret_values(self) -> set[str]:
+        """Every secret value held, as the vendor would classify it, for leak tests."""
+        ...
+
 
 @dataclass(frozen=True)
 class VendorSpec:
