@@ -46,16 +46,7 @@ READ_ONLY_TYPES = {
 }
 #: every type a destination can have (the list endpoint's ``type`` enum); the rest exist on no Ours account
 READABLE_TYPES = frozenset(
-    """AWSEventBridge AWSKinesis AWSLambda AWSS3 AWSSNS ActiveCampaignApi Admitad AdobeAnalytics AmazonDSP
-    Amplitude AppLovin ArtsAI Attentive Audiohook AzureBlob BasisPostback BeeswaxPostback BingAds BingAdsWeb
-    Braze ConvertABTestingEvent Customerio DatabricksWarehouse DomoWarehouse Everflow Facebook FacebookAudience
-    FloodlightSGTM FullContact G4Analytics GA4MeasurementProtocol GA4ServerProxy Google GoogleAds360
-    GoogleAdsServerContainer GoogleAudience GoogleBigQuery GoogleBigQueryWarehouse GoogleDataManagerEventIngest
-    GooglePubSub GoogleStorage HTTPCustomRequest HTTPDestination Hubspot IHeartMediaMagellan Impact Iterable
-    Klaviyo LinkedInAdsCAPI LiveIntent LiveRampWarehouse MNTN MNTNAudience Mailchimp Mixpanel NextdoorAds
-    OpenAIAds OursSyntheticData Outbrain Partnerize Pinterest Plausible Podscribe PostHog QuantcastCAPI QuoraAds
-    Reddit Rokt RokuCAPI SnapchatAdsCapi Spotify StackAdaptAPI Taboola Tatari TatariCAPI TheTradeDesk TikTok
-    UniversalAds VWO Viant ViantCAPI Vibe VibeAudience Woopra XAds YelpCAPI Zendesk ZohoCRM ZoomInfo""".split()
+    ["AWSEventBridge", "AWSKinesis", "AWSLambda", "AWSS3", "AWSSNS", "ActiveCampaignApi", "Admitad", "AdobeAnalytics", "AmazonDSP", "Amplitude", "AppLovin", "ArtsAI", "Attentive", "Audiohook", "AzureBlob", "BasisPostback", "BeeswaxPostback", "BingAds", "BingAdsWeb", "Braze", "ConvertABTestingEvent", "Customerio", "DatabricksWarehouse", "DomoWarehouse", "Everflow", "Facebook", "FacebookAudience", "FloodlightSGTM", "FullContact", "G4Analytics", "GA4MeasurementProtocol", "GA4ServerProxy", "Google", "GoogleAds360", "GoogleAdsServerContainer", "GoogleAudience", "GoogleBigQuery", "GoogleBigQueryWarehouse", "GoogleDataManagerEventIngest", "GooglePubSub", "GoogleStorage", "HTTPCustomRequest", "HTTPDestination", "Hubspot", "IHeartMediaMagellan", "Impact", "Iterable", "Klaviyo", "LinkedInAdsCAPI", "LiveIntent", "LiveRampWarehouse", "MNTN", "MNTNAudience", "Mailchimp", "Mixpanel", "NextdoorAds", "OpenAIAds", "OursSyntheticData", "Outbrain", "Partnerize", "Pinterest", "Plausible", "Podscribe", "PostHog", "QuantcastCAPI", "QuoraAds", "Reddit", "Rokt", "RokuCAPI", "SnapchatAdsCapi", "Spotify", "StackAdaptAPI", "Taboola", "Tatari", "TatariCAPI", "TheTradeDesk", "TikTok", "UniversalAds", "VWO", "Viant", "ViantCAPI", "Vibe", "VibeAudience", "Woopra", "XAds", "YelpCAPI", "Zendesk", "ZohoCRM", "ZoomInfo"]
 )
 _KINDS = {
     "Text": SettingType.STRING,
