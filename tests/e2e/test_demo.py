@@ -1,0 +1,150 @@
+"""The README's main command, as a new user runs it: `destgraph serve --demo`, then a query."""
+
+from __future__ import annotations
+
+import json
+import re
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from destgraph.schema.graphiql import DEFAULT_QUERY
+
+DEMO_KEY = "dg_demo_e2e_key_0123456789"
+
+
+@dataclass(frozen=True)
+class Demo:
+    url: str
+    banner: str
+
+
+def _free_ports(count: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
+def _port_base() -> int:
+    for _ in range(50):
+        base = _free_ports(1)[0]
+        ok = True
+        for offset in range(1, 5):
+            with socket.socket() as probe:
+                try:
+                    probe.bind(("127.0.0.1", base + offset))
+                except OSError:
+                    ok = False
+        if ok and base + 4 < 65535:
+            return base
+    raise RuntimeError("no free ports")
+
+
+@pytest.fixture(scope="module")
+def demo() -> Iterator[Demo]:
+    port, base = _free_ports(1)[0], _port_base()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "destgraph", "serve", "--demo", "--port", str(port), "--port-base", str(base),
+         "--log-level", "warning"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "DESTGRAPH_DEMO_KEY": DEMO_KEY},
+    )
+    assert process.stdout is not None
+    url = f"http://127.0.0.1:{port}"
+    lines: list[str] = []
+    try:
+        while not any("curl" in line for line in lines):
+            line = process.stdout.readline()
+            if not line:
+                pytest.fail("serve --demo exited: " + "".join(lines))
+            lines.append(line)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                pytest.fail("serve --demo did not answer: " + "".join(lines))
+            time.sleep(0.1)
+        yield Demo(url=url, banner="".join(lines))
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+
+
+def test_banner_names_graphiql_the_key_and_a_curl_command(demo: Demo) -> None:
+    assert f"{demo.url}/graphql" in demo.banner
+    assert DEMO_KEY in demo.banner
+    assert "curl" in demo.banner
+
+
+def test_graphiql_opens_with_the_demo_key_and_a_query_over_every_vendor(demo: Demo) -> None:
+    page = httpx.get(demo.url + "/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert DEMO_KEY in page.text
+    assert "destinations(first: 10)" in page.text
+
+
+def test_graphiql_default_query_is_answered_with_all_four_vendors(demo: Demo) -> None:
+    response = httpx.post(
+        demo.url + "/graphql",
+        json={"query": DEFAULT_QUERY},
+        headers={"Authorization": f"Bearer {DEMO_KEY}"},
+        timeout=30,
+    )
+    body = response.json()
+    assert response.status_code == 200
+    assert "errors" not in body, body.get("errors")
+    assert {w["provider"] for w in body["data"]["workspaces"]} == {"SEGMENT", "OURS", "ZEOTAP", "NIMRIZ"}
+    assert all(w["health"]["status"] == "OK" for w in body["data"]["workspaces"])
+    assert body["data"]["destinations"]["nodes"]
+
+
+def test_the_printed_curl_command_answers_with_all_four_vendors(demo: Demo) -> None:
+    curl = shutil.which("curl")
+    assert curl, "curl is needed to replay the banner's command"
+    query = "{ workspaces { provider destinations(first: 2) { nodes { provider name } } } }"
+    result = subprocess.run(
+        [curl, "-s", f"{demo.url}/graphql", "-H", f"Authorization: Bearer {DEMO_KEY}",
+         "-H", "Content-Type: application/json", "-d", json.dumps({"query": query})],
+        capture_output=True, text=True, timeout=30, check=True,
+    )
+    body = json.loads(result.stdout)
+    providers = {n["provider"] for w in body["data"]["workspaces"] for n in w["destinations"]["nodes"]}
+    assert providers == {"SEGMENT", "OURS", "ZEOTAP", "NIMRIZ"}
+
+
+def test_exploring_stays_inside_the_vendors_rate_limits(demo: Demo) -> None:
+    query = "{ destinations(first: 50) { nodes { name type { label } subscriptions(first: 5) { nodes { name } } } } }"
+    for _ in range(10):
+        body = httpx.post(
+            demo.url + "/graphql", json={"query": query}, headers={"Authorization": f"Bearer {DEMO_KEY}"}, timeout=30
+        ).json()
+        assert "errors" not in body, body.get("errors")
+    emulators = {url for url in re.findall(r"http://127\.0\.0\.1:\d+", demo.banner) if url != demo.url}
+    assert len(emulators) == 4
+    for url in emulators:
+        counters = httpx.get(url + "/_emulator/counters").json()
+        assert "429" not in counters["by_status"], (url, counters)
