@@ -38,6 +38,8 @@ class Emulator:
 
     def __init__(self, spec: VendorSpec, *, options: SeedOptions, token: str, clock: Clock) -> None:
         self.spec = spec
+        #: what the emulator started with; reset returns to it whatever /seed did since
+        self.initial_options = options
         self.options = options
         self.token = token
         self.clock = clock
@@ -54,7 +56,8 @@ class Emulator:
     def reset(self, *, empty: bool = False) -> None:
         """Back to how the emulator started: seeded state, empty log, no faults, limits on."""
         self.clock.reset()
-        self.reseed(SeedOptions(seed=self.options.seed, destinations=0) if empty else None)
+        start = self.initial_options
+        self.reseed(SeedOptions(seed=start.seed, destinations=0) if empty else start)
         self.log.clear()
         self.faults = FaultPlan()
         self.limiter.enabled = True
@@ -165,5 +168,7 @@ def create_emulator_app(
             Exception: unexpected_error,
         },
     )
+    # Vendors answer a trailing-slash path with their own 404, not a redirect.
+    app.router.redirect_slashes = False
     app.state.emulator = emulator
     return app

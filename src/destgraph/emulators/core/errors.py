@@ -44,5 +44,7 @@ _KIND_BY_STATUS = {
     422: "validation",
     429: "rate_limited",
     500: "internal",
+    502: "bad_gateway",
     503: "unavailable",
+    504: "gateway_timeout",
 }

@@ -18,9 +18,16 @@ async def read_json(request: Request, *, status: int = 400, required: bool = Tru
             raise VendorError(status, "Request body is required", kind="validation")
         return None
     try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        body = json.loads(raw, parse_constant=_refuse_constant)
+        # A lone surrogate parses but cannot be encoded back: refuse it now rather than fail later.
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except (UnicodeError, ValueError) as exc:
         raise VendorError(status, f"Malformed JSON in request body: {exc}", kind="malformed_json") from exc
+    return body
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 async def read_json_object(request: Request, *, status: int = 400) -> dict[str, Any]:
