@@ -21,7 +21,7 @@ async def read_json(request: Request, *, status: int = 400, required: bool = Tru
         body = json.loads(raw, parse_constant=_refuse_constant)
         # A lone surrogate parses but cannot be encoded back: refuse it now rather than fail later.
         json.dumps(body, ensure_ascii=False).encode("utf-8")
-    except (UnicodeError, ValueError) as exc:
+    except (UnicodeError, ValueError, RecursionError) as exc:
         raise VendorError(status, f"Malformed JSON in request body: {exc}", kind="malformed_json") from exc
     return body
 
