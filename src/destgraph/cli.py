@@ -89,7 +89,7 @@ async def _serve_demo(*, host: str, port: int, port_base: int, log_level: str) -
     from destgraph.app import create_app
     from destgraph.demo import demo_api_key, demo_settings
     from destgraph.emulators.core import DEFAULT_TOKEN, SeedOptions
-    from destgraph.emulators.segment import default_source_id
+    from destgraph.emulators.segment import DEFAULT_SOURCE_ID
     from destgraph.emulators.server import build_servers, endpoints, serve_all
 
     options = SeedOptions(seed=1, destinations=40)
@@ -97,7 +97,7 @@ async def _serve_demo(*, host: str, port: int, port_base: int, log_level: str) -
     urls = {e.name: e.url for e in endpoints("127.0.0.1", port_base)}
     api_key, generated = demo_api_key()
     settings = demo_settings(
-        urls, api_key=api_key, vendor_token=DEFAULT_TOKEN, segment_source_id=default_source_id(options.seed)
+        urls, api_key=api_key, vendor_token=DEFAULT_TOKEN, segment_source_id=DEFAULT_SOURCE_ID
     )
     headers = {"Authorization": f"Bearer {api_key}"}
     app = create_app(settings, graphiql_headers=headers)
