@@ -96,9 +96,7 @@ async def _serve_demo(*, host: str, port: int, port_base: int, log_level: str) -
     emulators = build_servers(host="127.0.0.1", port_base=port_base, options=options, token=DEFAULT_TOKEN)
     urls = {e.name: e.url for e in endpoints("127.0.0.1", port_base)}
     api_key, generated = demo_api_key()
-    settings = demo_settings(
-        urls, api_key=api_key, vendor_token=DEFAULT_TOKEN, segment_source_id=DEFAULT_SOURCE_ID
-    )
+    settings = demo_settings(urls, api_key=api_key, vendor_token=DEFAULT_TOKEN, segment_source_id=DEFAULT_SOURCE_ID)
     headers = {"Authorization": f"Bearer {api_key}"}
     app = create_app(settings, graphiql_headers=headers)
     gateway = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False))

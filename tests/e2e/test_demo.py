@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -57,8 +57,19 @@ def _port_base() -> int:
 def demo() -> Iterator[Demo]:
     port, base = _free_ports(1)[0], _port_base()
     process = subprocess.Popen(
-        [sys.executable, "-m", "destgraph", "serve", "--demo", "--port", str(port), "--port-base", str(base),
-         "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "destgraph",
+            "serve",
+            "--demo",
+            "--port",
+            str(port),
+            "--port-base",
+            str(base),
+            "--log-level",
+            "warning",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -127,9 +138,21 @@ def test_the_printed_curl_command_answers_with_all_four_vendors(demo: Demo) -> N
     assert curl, "curl is needed to replay the banner's command"
     query = "{ workspaces { provider destinations(first: 2) { nodes { provider name } } } }"
     result = subprocess.run(
-        [curl, "-s", f"{demo.url}/graphql", "-H", f"Authorization: Bearer {DEMO_KEY}",
-         "-H", "Content-Type: application/json", "-d", json.dumps({"query": query})],
-        capture_output=True, text=True, timeout=30, check=True,
+        [
+            curl,
+            "-s",
+            f"{demo.url}/graphql",
+            "-H",
+            f"Authorization: Bearer {DEMO_KEY}",
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            json.dumps({"query": query}),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
     )
     body = json.loads(result.stdout)
     providers = {n["provider"] for w in body["data"]["workspaces"] for n in w["destinations"]["nodes"]}

@@ -70,9 +70,7 @@ async def test_counters_count_by_route_and_status(any_vendor: EmulatorHandle) ->
 
 
 async def test_missing_token_gets_401_in_vendor_shape(any_vendor: EmulatorHandle) -> None:
-    response = await any_vendor.control.request(
-        "GET", (await _vendor_call(any_vendor)).request.url.path
-    )
+    response = await any_vendor.control.request("GET", (await _vendor_call(any_vendor)).request.url.path)
     assert response.status_code == 401
     assert "Traceback" not in response.text
     assert response.headers["content-type"].startswith("application/json")

@@ -68,7 +68,9 @@ class UpstreamClient:
         self._accounting = accounting
         self._retry = retry
         # Exponential with jitter, so clients retrying together do not come back together.
-        self._backoff = wait_exponential(multiplier=retry.initial_wait, max=retry.max_wait) + wait_random(0, retry.initial_wait)
+        self._backoff = wait_exponential(multiplier=retry.initial_wait, max=retry.max_wait) + wait_random(
+            0, retry.initial_wait
+        )
         self._rate_wait = rate_wait_seconds
         self._http = httpx.AsyncClient(
             base_url=workspace.base_url,
