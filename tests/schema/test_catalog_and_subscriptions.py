@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from destgraph.domain import fql
 from tests.schema.conftest import WORKSPACES, Stack
 
 TYPES = """
@@ -75,7 +76,10 @@ async def test_nimriz_actions_are_subscriptions_with_filters_and_fql(stack: Stac
         "STATIC",
         "TEMPLATE",
     }
-    assert any(a["trigger"] for a in actions)
+    triggers = [a["trigger"] for a in actions if a["trigger"]]
+    assert triggers
+    for trigger in triggers:
+        fql.parse(trigger)  # an equivalent FQL expression: it must be valid FQL
     # Actions come inside the destinations: the whole query is one upstream call.
     assert len(await stack.upstreams["nimriz"].calls()) == 1
 
