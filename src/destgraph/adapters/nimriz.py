@@ -14,7 +14,6 @@ from destgraph.adapters.nimriz_catalog import BY_KEY, CATALOG
 from destgraph.adapters.parsing import optional_datetime, require
 from destgraph.adapters.registry import VendorProfile
 from destgraph.config import WorkspaceConfig
-from destgraph.domain.event_filter import to_fql
 from destgraph.domain.models import (
     Capabilities,
     Destination,
@@ -30,6 +29,10 @@ from destgraph.domain.models import (
     Provider,
     SubscriptionRef,
 )
+
+
+#: a dict, not MappingOverrideKind(value): the enum's lookup is slow on a list of hundreds of actions
+_OVERRIDE_KINDS = {kind.value: kind for kind in MappingOverrideKind}
 
 
 class NimrizAdapter(BaseAdapter):
@@ -91,7 +94,6 @@ def _action(destination: DestinationRef, action: dict[str, Any]) -> DestinationS
         name=action.get("name") or "",
         enabled=bool(action.get("enabled", True)),
         raw=action,
-        trigger=to_fql(event_filter),
         action_type=action.get("action_type"),
         event_filter=event_filter,
         property_mapping=_mapping(action.get("property_mapping") or {}),
@@ -127,9 +129,8 @@ def _event_filter(raw: dict[str, Any]) -> EventFilter:
 def _mapping(raw: dict[str, Any]) -> PropertyMapping:
     overrides = []
     for item in raw.get("overrides") or ():
-        try:
-            kind = MappingOverrideKind(item.get("type"))
-        except ValueError:
+        kind = _OVERRIDE_KINDS.get(item.get("type"))
+        if kind is None:
             continue
         overrides.append(MappingOverride(kind=kind, spec={k: v for k, v in item.items() if k != "type"}))
     return PropertyMapping(base=str(raw.get("base") or "default"), overrides=tuple(overrides))

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import strawberry
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 
 from destgraph.config import GatewayOptions
 from destgraph.schema.errors import ErrorCode, ErrorCodes
@@ -38,6 +45,9 @@ def build_schema(options: GatewayOptions | None = None) -> strawberry.Schema:
         lambda: QueryDepthLimiter(max_depth=options.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=options.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=options.max_tokens),
+        # The same few documents arrive again and again: parse and validate each once.
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
     ]
     if not options.introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))

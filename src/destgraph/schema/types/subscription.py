@@ -9,6 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from destgraph.domain import models
+from destgraph.domain.event_filter import to_fql
 from destgraph.domain.ids import GlobalId
 from destgraph.domain.secrets import mask_settings
 from destgraph.schema.context import Info
@@ -77,9 +78,6 @@ class DestinationSubscription(Node):
     native_id: str
     name: str
     enabled: bool
-    trigger: str | None = strawberry.field(
-        description='Segment FQL, e.g. type = "track". For Nimriz actions, an equivalent expression derived from eventFilter.'
-    )
     action_id: str | None
     action_slug: str | None
     action_type: str | None = strawberry.field(
@@ -97,7 +95,6 @@ class DestinationSubscription(Node):
             native_id=s.ref.native_id,
             name=s.name,
             enabled=s.enabled,
-            trigger=s.trigger,
             action_id=s.action_id,
             action_slug=s.action_slug,
             action_type=s.action_type,
@@ -118,6 +115,15 @@ class DestinationSubscription(Node):
         if found is None:
             raise NotFoundError("the destination of this subscription no longer exists")
         return Destination.from_domain(found)
+
+    @strawberry.field(
+        description='Segment FQL, e.g. type = "track". For Nimriz actions, an equivalent expression derived from eventFilter.'
+    )
+    def trigger(self) -> str | None:
+        if self.domain.trigger is not None:
+            return self.domain.trigger
+        # Derived only when asked for: rendering every action of a whole Nimriz list costs more than reading it.
+        return to_fql(self.domain.event_filter) if self.domain.event_filter is not None else None
 
     @strawberry.field
     def event_filter(self) -> EventFilter | None:
