@@ -30,7 +30,6 @@ from destgraph.domain.models import (
     SubscriptionRef,
 )
 
-
 #: a dict, not MappingOverrideKind(value): the enum's lookup is slow on a list of hundreds of actions
 _OVERRIDE_KINDS = {kind.value: kind for kind in MappingOverrideKind}
 

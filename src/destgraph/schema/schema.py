@@ -8,7 +8,6 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
     ValidationCache,
 )
@@ -45,8 +44,8 @@ def build_schema(options: GatewayOptions | None = None) -> strawberry.Schema:
         lambda: QueryDepthLimiter(max_depth=options.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=options.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=options.max_tokens),
-        # The same few documents arrive again and again: parse and validate each once.
-        lambda: ParserCache(maxsize=256),
+        # The same few documents arrive again and again: validate each once. (ParserCache is left
+        # out: with it a syntax error escapes ErrorCodes and loses its extensions.code.)
         lambda: ValidationCache(maxsize=256),
     ]
     if not options.introspection:
