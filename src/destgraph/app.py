@@ -51,7 +51,8 @@ class GraphQLEndpoint(GraphQL):
     async def render_graphql_ide(self, request: Request) -> Response:  # type: ignore[override]
         from starlette.responses import HTMLResponse
 
-        return HTMLResponse(graphiql_page(self.graphql_ide_html, self._graphiql_headers))
+        assets = self.gateway.settings.gateway.graphiql_assets_url
+        return HTMLResponse(graphiql_page(self.graphql_ide_html, self._graphiql_headers, assets_url=assets))
 
 
 class ApiKeyAuth:

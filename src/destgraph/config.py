@@ -94,6 +94,8 @@ class ApiKeyConfig(_Strict):
 class GatewayOptions(_Strict):
     introspection: bool = True
     graphiql: bool = True
+    #: where GraphiQL's scripts and styles come from; set it to a mirror of unpkg.com for air-gapped hosts
+    graphiql_assets_url: str = "https://unpkg.com"
     catalog_ttl_seconds: float = Field(default=300, ge=0)
     max_page_size: int = Field(default=100, ge=1, le=100)
     default_page_size: int = Field(default=25, ge=1, le=100)

@@ -26,12 +26,17 @@ def demo_api_key(environ: Mapping[str, str] | None = None) -> tuple[str, bool]:
     return "dg_demo_" + secrets.token_urlsafe(18), True
 
 
+def _graphiql_assets(environ: Mapping[str, str]) -> dict[str, str]:
+    url = environ.get("DESTGRAPH_GRAPHIQL_ASSETS")
+    return {"graphiql_assets_url": url} if url else {}
+
+
 def demo_settings(
     urls: Mapping[str, str], *, api_key: str, vendor_token: str, segment_source_id: str | None = None
 ) -> Settings:
     """Settings with one workspace per emulator, and one read-write API key for everything."""
     document = {
-        "gateway": {"introspection": True, "graphiql": True},
+        "gateway": {"introspection": True, "graphiql": True, **_graphiql_assets(os.environ)},
         "workspaces": [
             {
                 "key": "segment-demo",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 
 DEFAULT_QUERY = """# Destinations of every workspace, one cursor over all of them.
@@ -31,17 +32,22 @@ query Everything {
 """
 
 
-def graphiql_page(html: str, headers: Mapping[str, str]) -> str:
-    """Strawberry's GraphiQL HTML with our default query and headers."""
-    options = {"defaultQuery": DEFAULT_QUERY}
-    if headers:
-        options["defaultHeaders"] = json.dumps(dict(headers), indent=2)
-    script = (
-        "<script>window.__DESTGRAPH_GRAPHIQL__ = " + json.dumps(options) + ";"
-        "if (!localStorage.getItem('graphiql:query')) {"
-        "  localStorage.setItem('graphiql:query', window.__DESTGRAPH_GRAPHIQL__.defaultQuery);}"
-        "if (window.__DESTGRAPH_GRAPHIQL__.defaultHeaders && !localStorage.getItem('graphiql:headers')) {"
-        "  localStorage.setItem('graphiql:headers', window.__DESTGRAPH_GRAPHIQL__.defaultHeaders);}"
-        "</script>"
+CDN = "https://unpkg.com"
+
+
+def graphiql_page(html: str, headers: Mapping[str, str], *, assets_url: str = CDN) -> str:
+    """Strawberry's GraphiQL HTML opened on our query (and headers), its assets from ``assets_url``.
+
+    Strawberry's page keeps its editors' first contents in ``EXAMPLE_QUERY`` and ``parameters.headers``;
+    both are replaced here. A newer page without them still works, just opened on its own example.
+    """
+    if assets_url.rstrip("/") != CDN:
+        html = html.replace(CDN, assets_url.rstrip("/"))
+    literal = json.dumps(DEFAULT_QUERY)
+    html = re.sub(
+        r"const EXAMPLE_QUERY = `.*?`;", lambda _: f"const EXAMPLE_QUERY = {literal};", html, count=1, flags=re.S
     )
-    return html.replace("<head>", "<head>" + script, 1)
+    if headers:
+        initial = json.dumps(json.dumps(dict(headers), indent=2))
+        html = html.replace("React.useState(parameters.headers)", f"React.useState(parameters.headers || {initial})", 1)
+    return html
