@@ -7,6 +7,7 @@ DestgraphError
     UpstreamRateLimited(retry_after)              429, or our own budget for the vendor is spent
     UpstreamAuthFailed                            401/403: the configured token is refused
     UpstreamRejected(status, vendor_message)      other 4xx: the vendor refused the request
+      UpstreamConflict                            409: refused because of the resource's state (in use)
     UpstreamNotFound                              404 on a resource we asked for
     UpstreamProtocolError                         bad JSON, a shape the adapter does not know
   NotFoundError                                   no such object, or not visible to the caller
@@ -81,6 +82,10 @@ class UpstreamRejected(UpstreamError):
     def __init__(self, message: str, *, vendor_message: str | None = None, **context: object) -> None:
         super().__init__(message, **context)  # type: ignore[arg-type]
         self.vendor_message = vendor_message or message
+
+
+class UpstreamConflict(UpstreamRejected):
+    """The vendor refused because of the resource's state (409), e.g. a destination still in use."""
 
 
 class UpstreamNotFound(UpstreamError):

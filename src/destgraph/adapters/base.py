@@ -7,7 +7,7 @@ calls and the vendor's JSON into ``domain.models``. Adapters are built per Graph
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar, Protocol
@@ -23,7 +23,17 @@ from destgraph.domain.models import (
     DestinationSubscription,
     DestinationType,
     Granularity,
+    JSONObject,
     Provider,
+)
+from destgraph.domain.writes import (
+    CreatedDestination,
+    DestinationDraft,
+    DestinationPatch,
+    SubscriptionDraft,
+    SubscriptionPatch,
+    TestOutcome,
+    TestStep,
 )
 from destgraph.errors import UnsupportedError, UpstreamNotFound
 
@@ -86,6 +96,41 @@ class VendorAdapter(Protocol):
         ...
 
 
+class VendorWriter(Protocol):
+    """Write side of one vendor workspace. Inputs are validated and merged by the services first.
+
+    Errors: vendor refusals raise UpstreamRejected (UpstreamConflict for 409); a write the vendor
+    cannot express raises InvalidInputError naming the input field; missing capabilities raise
+    UnsupportedError. Writes are never retried (the vendor may have applied them).
+    """
+
+    async def create_destination(self, draft: DestinationDraft) -> CreatedDestination: ...
+
+    async def update_destination(self, current: Destination, patch: DestinationPatch) -> Destination: ...
+
+    async def delete_destination(self, current: Destination) -> None: ...
+
+    async def create_subscription(
+        self, destination: Destination, draft: SubscriptionDraft
+    ) -> DestinationSubscription: ...
+
+    async def update_subscription(
+        self, destination: Destination, current: DestinationSubscription, patch: SubscriptionPatch
+    ) -> DestinationSubscription: ...
+
+    async def delete_subscription(self, destination: Destination, current: DestinationSubscription) -> None: ...
+
+    async def test_destination(
+        self, destination: Destination, subscription: DestinationSubscription | None
+    ) -> TestOutcome: ...
+
+    async def test_settings(self, type_key: str, settings: JSONObject) -> TestOutcome: ...
+
+    def stream_test(self, destination: Destination) -> AsyncIterator[TestStep]:
+        """The steps of a connection test as the vendor reports them, then the destination is updated."""
+        ...
+
+
 class BaseAdapter:
     """Shared plumbing: the workspace, its upstream view, and 'unsupported' for missing capabilities."""
 
@@ -110,6 +155,37 @@ class BaseAdapter:
 
     async def describe_fields(self, destination: Destination) -> list[DestinationField]:
         raise self._unsupported("field descriptions")
+
+    async def create_destination(self, draft: DestinationDraft) -> CreatedDestination:
+        raise self._unsupported("destination creation through its API")
+
+    async def update_destination(self, current: Destination, patch: DestinationPatch) -> Destination:
+        raise self._unsupported("destination updates through its API")
+
+    async def delete_destination(self, current: Destination) -> None:
+        raise self._unsupported("destination deletion through its API")
+
+    async def create_subscription(self, destination: Destination, draft: SubscriptionDraft) -> DestinationSubscription:
+        raise self._unsupported("subscriptions")
+
+    async def update_subscription(
+        self, destination: Destination, current: DestinationSubscription, patch: SubscriptionPatch
+    ) -> DestinationSubscription:
+        raise self._unsupported("subscriptions")
+
+    async def delete_subscription(self, destination: Destination, current: DestinationSubscription) -> None:
+        raise self._unsupported("subscriptions")
+
+    async def test_destination(
+        self, destination: Destination, subscription: DestinationSubscription | None
+    ) -> TestOutcome:
+        raise self._unsupported("destination tests")
+
+    async def test_settings(self, type_key: str, settings: JSONObject) -> TestOutcome:
+        raise self._unsupported("tests of new connection settings")
+
+    def stream_test(self, destination: Destination) -> AsyncIterator[TestStep]:
+        raise self._unsupported("streamed connection tests")
 
     async def get_destinations(self, native_ids: Sequence[str]) -> list[Destination | None]:
         """Default for vendors whose list answers everything: one list call answers every id."""

@@ -14,6 +14,7 @@ import httpx
 
 from destgraph.errors import (
     UpstreamAuthFailed,
+    UpstreamConflict,
     UpstreamError,
     UpstreamNotFound,
     UpstreamProtocolError,
@@ -70,6 +71,10 @@ def from_status(
         return UpstreamNotFound(f"{context.provider} has no such resource{said}", **kwargs)
     if status == 429:
         return UpstreamRateLimited(f"{context.provider} rate limit reached{said}", **kwargs)
+    if status == 409:
+        return UpstreamConflict(
+            f"{context.provider} refused the request (HTTP 409){said}", vendor_message=vendor_message, **kwargs
+        )
     if status in (408, 504):
         return UpstreamTimeout(f"{context.provider} timed out (HTTP {status}){said}", **kwargs)
     if status >= 500:

@@ -44,6 +44,7 @@ class ZeotapAdapter(BaseAdapter):
         describe_fields=True,
         server_side_pagination=False,
         live_catalog=False,
+        can_disable=False,
     )
 
     @property

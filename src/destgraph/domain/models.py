@@ -71,6 +71,8 @@ class Capabilities:
     describe_fields: bool
     server_side_pagination: bool
     live_catalog: bool
+    #: whether a destination can be switched off (Zeotap destinations have no enabled flag)
+    can_disable: bool = True
 
 
 @dataclass(frozen=True)
