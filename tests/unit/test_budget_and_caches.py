@@ -60,3 +60,17 @@ async def test_primed_types_answer_without_a_listing() -> None:
 
     found = await cache.get("ws", "amplitude", fetch)
     assert found is not None and found.label == "Amplitude"
+
+
+async def test_a_multi_step_write_takes_all_its_turns_or_none() -> None:
+    clock = FakeClock()
+    window = SlidingWindow(RateBudget(calls=5, seconds=60), clock=clock)
+    await window.acquire(patience=0, count=3)
+    with pytest.raises(BudgetExhausted):
+        await window.acquire(patience=0, count=3)  # only two turns left: take none
+    await window.acquire(patience=0, count=2)
+    with pytest.raises(BudgetExhausted) as refused:
+        await window.acquire(patience=0)
+    assert refused.value.wait == pytest.approx(60)
+    with pytest.raises(BudgetExhausted):
+        await window.acquire(patience=1000, count=6)  # more than the budget can ever hold

@@ -37,21 +37,31 @@ class SlidingWindow:
     _sent: deque[float] = field(default_factory=deque)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    def wait_needed(self) -> float:
+    def wait_needed(self, count: int = 1) -> float:
+        """Seconds until ``count`` more calls fit in the window (inf when they never can)."""
+        if count > self.budget.calls:
+            return float("inf")
         now = self.clock()
         while self._sent and self._sent[0] <= now - self.budget.seconds:
             self._sent.popleft()
-        if len(self._sent) < self.budget.calls:
+        room = self.budget.calls - len(self._sent)
+        if room >= count:
             return 0.0
-        return self._sent[0] + self.budget.seconds - now
+        # The (count - room)-th oldest call must leave the window first.
+        return self._sent[count - room - 1] + self.budget.seconds - now
 
-    async def acquire(self, patience: float) -> None:
-        """Take one call from the budget, waiting up to ``patience`` seconds for room."""
+    async def acquire(self, patience: float, count: int = 1) -> None:
+        """Take ``count`` calls from the budget at once, waiting up to ``patience`` seconds for room.
+
+        Taking them together is what keeps a multi-step write from being half applied: either every
+        step has its turn now (or within the patience), or none is taken.
+        """
         async with self._lock:  # first come, first served
-            wait = self.wait_needed()
+            wait = self.wait_needed(count)
             if wait > patience:
                 raise BudgetExhausted(wait)
             if wait > 0:
                 await asyncio.sleep(wait)
-                self.wait_needed()
-            self._sent.append(self.clock())
+                self.wait_needed(count)
+            now = self.clock()
+            self._sent.extend([now] * count)

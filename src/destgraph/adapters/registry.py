@@ -22,6 +22,8 @@ class VendorProfile:
     extract_message: MessageExtractor
     #: the vendor's documented budgets for one workspace; the client stays under them
     budgets: tuple[RateBudget, ...] = ()
+    #: budgets of particular writes, by the name adapters pass to send_json(budget=...)
+    write_budgets: Mapping[str, RateBudget] | None = None
 
 
 def profile_for(provider: Provider) -> VendorProfile:
@@ -51,6 +53,7 @@ def build_client(
         extract_message=profile.extract_message,
         accounting=accounting,
         budgets=profile.budgets,
+        write_budgets=profile.write_budgets,
         rate_wait_seconds=rate_wait_seconds,
         transport=transport,
     )

@@ -40,6 +40,8 @@ from destgraph.domain.secrets import is_secret_name
 from destgraph.errors import UpstreamProtocolError
 
 LIST_PAGE_MAXIMUM = 1000
+#: the write budget Segment's subscription create, update and remove share
+SUBSCRIPTION_WRITES = "subscription_writes"
 #: the widest window each granularity allows, kept a minute inside the limit so clock skew never trips it
 DEFAULT_WINDOWS = {
     Granularity.MINUTE: timedelta(hours=1),
@@ -322,4 +324,6 @@ PROFILE = VendorProfile(
     # Segment documents 5 a minute for subscription writes and publishes no general figure;
     # 600 a minute per token is the only one found (a third-party page), and what the emulator enforces.
     budgets=(RateBudget(calls=600, seconds=60),),
+    # "The rate limit for this endpoint is 5 requests per minute" (create/update/remove subscription).
+    write_budgets={SUBSCRIPTION_WRITES: RateBudget(calls=5, seconds=60)},
 )

@@ -58,6 +58,7 @@ class UpstreamClient:
         extract_message: MessageExtractor,
         accounting: CallAccounting,
         budgets: Sequence[RateBudget] = (),
+        write_budgets: Mapping[str, RateBudget] | None = None,
         retry: RetryPolicy = RetryPolicy(),
         rate_wait_seconds: float = 5.0,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -81,6 +82,9 @@ class UpstreamClient:
         )
         self._concurrency = asyncio.Semaphore(workspace.max_concurrency)
         self._windows = [SlidingWindow(b) for b in budgets]
+        #: budgets of particular writes (Segment: 5 subscription writes a minute), by name
+        self._write_windows = {name: SlidingWindow(b) for name, b in (write_budgets or {}).items()}
+        self._reserved: dict[str, int] = {}
         self._paused_until = 0.0
         self._in_flight: dict[tuple[str, str], asyncio.Future[Any]] = {}
         self._secrets = [workspace.token.get_secret_value()]
@@ -113,10 +117,43 @@ class UpstreamClient:
             del self._in_flight[key]
 
     async def send_json(
-        self, method: str, path: str, *, operation: str, body: Any = None, params: Params = None
+        self,
+        method: str,
+        path: str,
+        *,
+        operation: str,
+        body: Any = None,
+        params: Params = None,
+        budget: str | None = None,
     ) -> Any:
-        """A write: never retried (the vendor may have applied it), never joined."""
+        """A write: never retried (the vendor may have applied it), never joined.
+
+        ``budget`` names a write budget (see ``reserve``); the call takes its turn from it first.
+        """
+        if budget is not None:
+            await self._take_write_turn(budget, operation)
         return await self._call(method, path, operation, params=params, body=body)
+
+    async def reserve(self, budget: str, count: int, *, operation: str) -> None:
+        """Take ``count`` turns of a write budget now, for a multi-step write; UPSTREAM_RATE_LIMITED if not.
+
+        The turns are then spent by the next ``count`` calls of ``send_json(..., budget=budget)``.
+        """
+        window = self._write_windows.get(budget)
+        if window is None or count <= 0:
+            return
+        try:
+            await window.acquire(self._rate_wait, count=count)
+        except BudgetExhausted as exc:
+            raise self._rate_limited(operation, exc.wait) from None
+        self._reserved[budget] = self._reserved.get(budget, 0) + count
+
+    async def _take_write_turn(self, budget: str, operation: str) -> None:
+        if self._reserved.get(budget, 0) > 0:
+            self._reserved[budget] -= 1
+            return
+        await self.reserve(budget, 1, operation=operation)
+        self._reserved[budget] -= 1
 
     async def stream(
         self, method: str, path: str, *, operation: str, body: Any = None
