@@ -85,12 +85,17 @@ class DestinationPatch:
 
 @dataclass(frozen=True)
 class CreatedDestination:
-    """What a create left behind: the destination, and the subscriptions that could not be made."""
+    """What a create left behind: the destination, and each later step that failed after it existed.
+
+    A create can take several vendor calls (Segment: the destination, then each subscription; Ours:
+    the destination, then a PATCH for what POST cannot set). The destination is never rolled back:
+    the caller learns exactly what exists and what did not happen.
+    """
 
     destination: Destination
     subscriptions: tuple[DestinationSubscription, ...] = ()
-    #: (index in the draft's subscriptions, the error) for each subscription not created
-    failed_subscriptions: tuple[tuple[int, Exception], ...] = ()
+    #: (input field path, error) for each step not applied, e.g. (("input", "subscriptions", "1"), exc)
+    failures: tuple[tuple[tuple[str, ...], Exception], ...] = ()
 
 
 class TestStepStatus(enum.Enum):
