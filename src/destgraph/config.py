@@ -106,6 +106,8 @@ class GatewayOptions(_Strict):
     #: how long a request may wait for a vendor's rate budget before answering UPSTREAM_RATE_LIMITED
     rate_wait_seconds: float = Field(default=5.0, ge=0)
     health_ttl_seconds: float = Field(default=10.0, ge=0)
+    #: how long a create's idempotencyKey is remembered
+    idempotency_ttl_seconds: float = Field(default=24 * 3600, gt=0)
 
 
 class Settings(_Strict):

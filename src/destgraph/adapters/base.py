@@ -187,6 +187,10 @@ class BaseAdapter:
     def stream_test(self, destination: Destination) -> AsyncIterator[TestStep]:
         raise self._unsupported("streamed connection tests")
 
+    async def delete_blockers(self, destination: Destination) -> list[str]:
+        """What the vendor would refuse a delete for (Zeotap: syncs using it); empty where nothing can."""
+        return []
+
     async def get_destinations(self, native_ids: Sequence[str]) -> list[Destination | None]:
         """Default for vendors whose list answers everything: one list call answers every id."""
         page = await self.list_destinations(cursor=None, limit=0, filter=ListFilter())  # type: ignore[attr-defined]

@@ -152,6 +152,7 @@ CATALOG: tuple[DestinationType, ...] = (
         _select("method", "HTTP Method", ("POST", "PUT", "PATCH", "DELETE")),
         _select("content_type", "Content Type", ("application/json", "application/x-www-form-urlencoded")),
         _select("batch_mode", "Batch Mode", ("array", "individual")),
+        # Header values are credentials (an API key), so the whole map is secret.
         SettingDefinition(key="headers", label="Custom Headers", type=SettingType.MAP, secret=True),
         _secret("authorization_header", "Authorization Header"),
         _secret("api_key", "API Key"),

@@ -20,6 +20,7 @@ from destgraph.adapters.upstream import RequestUpstream, UpstreamClient
 from destgraph.config import ApiKeyConfig, Settings, WorkspaceConfig
 from destgraph.errors import ForbiddenError, NotFoundError
 from destgraph.services.caches import CatalogCache, HealthCache
+from destgraph.services.idempotency import IdempotencyStore, InMemoryIdempotencyStore
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,9 @@ class Gateway:
         }
         self.catalogs = CatalogCache(ttl_seconds=settings.gateway.catalog_ttl_seconds)
         self.health = HealthCache(ttl_seconds=settings.gateway.health_ttl_seconds)
+        self.idempotency: IdempotencyStore = InMemoryIdempotencyStore(
+            ttl_seconds=settings.gateway.idempotency_ttl_seconds
+        )
 
     async def aclose(self) -> None:
         for client in self.clients.values():
