@@ -14,9 +14,10 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 
 from destgraph.config import Settings
 from destgraph.schema.context import Context
@@ -39,14 +40,28 @@ class GraphQLEndpoint(GraphQL):
         self._graphiql_headers = dict(graphiql_headers or {})
 
     async def get_context(self, request: Any, response: Any) -> Context:  # type: ignore[override]
-        # Only the GraphiQL page is served without a key; it executes nothing, so it sees nothing.
+        # Without a key only the GraphiQL page is served, and a websocket may still present one in
+        # its connection_init payload (on_ws_connect); until then it sees nothing.
         principal = request.scope.get("destgraph.principal") or NOBODY
+        return self._context(principal, request.scope.get("destgraph.request_id", ""))
+
+    def _context(self, principal: Principal, request_id: str) -> Context:
         session = self.gateway.session(principal)
-        return Context(
-            session=session,
-            loaders=Loaders.for_session(session),
-            request_id=request.scope.get("destgraph.request_id", ""),
-        )
+        return Context(session=session, loaders=Loaders.for_session(session), request_id=request_id)
+
+    async def on_ws_connect(self, context: Context) -> None:  # type: ignore[override]
+        """Authenticate a websocket by its connection_init payload when its upgrade carried no key."""
+        if context.session.principal is not NOBODY:
+            return None
+        params = context.connection_params or {}
+        header = params.get("Authorization") or params.get("authorization") or ""
+        scheme, _, presented = str(header).partition(" ")
+        key = self.gateway.settings.authenticate(presented.strip()) if scheme.lower() == "bearer" else None
+        if key is None:
+            raise ConnectionRejectionError({"message": "A valid API key is required", "code": "UNAUTHENTICATED"})
+        fresh = self._context(Principal.from_api_key(key), context.request_id)
+        context.session, context.loaders = fresh.session, fresh.loaders
+        return None
 
     async def render_graphql_ide(self, request: Request) -> Response:  # type: ignore[override]
         from starlette.responses import HTMLResponse
@@ -74,6 +89,10 @@ class ApiKeyAuth:
         header = request.headers.get("authorization", "")
         scheme, _, presented = header.partition(" ")
         key = self.settings.authenticate(presented.strip()) if scheme.lower() == "bearer" and presented else None
+        if key is None and scope["type"] == "websocket" and not header:
+            # Browsers cannot set headers on a websocket: the key comes in connection_init instead.
+            await self.app(scope, receive, send)
+            return
         if key is None:
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 4401})
@@ -166,6 +185,7 @@ def create_app(
             Route("/readyz", readyz),
             Route("/metrics", metrics),
             Route("/graphql", endpoint, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", endpoint),
         ],
         lifespan=lifespan,
     )

@@ -20,6 +20,8 @@ class Context:
     request_id: str
     #: errors of parts of an answer that still has data (one workspace of four failed)
     partial_errors: list[tuple[DestgraphError, tuple[str | int, ...]]] = field(default_factory=list)
+    #: a websocket's connection_init payload (Strawberry sets it)
+    connection_params: dict | None = None
 
     def report(self, error: DestgraphError, path: tuple[str | int, ...]) -> None:
         self.partial_errors.append((error, path))

@@ -14,6 +14,9 @@ from strawberry.extensions import (
 
 from destgraph.config import GatewayOptions
 from destgraph.schema.errors import ErrorCode, ErrorCodes
+from destgraph.schema.mutations.destinations import DestinationMutations
+from destgraph.schema.mutations.subscriptions import SubscriptionMutations
+from destgraph.schema.mutations.tests import TestMutations, TestSubscriptions
 from destgraph.schema.queries.catalog import CatalogQueries
 from destgraph.schema.queries.destinations import DestinationQueries
 from destgraph.schema.queries.nodes import NodeQueries
@@ -36,6 +39,16 @@ class Query(NodeQueries, WorkspaceQueries, DestinationQueries, CatalogQueries):
     pass
 
 
+@strawberry.type
+class Mutation(DestinationMutations, SubscriptionMutations, TestMutations):
+    pass
+
+
+@strawberry.type
+class Subscription(TestSubscriptions):
+    pass
+
+
 def build_schema(options: GatewayOptions | None = None) -> strawberry.Schema:
     options = options or GatewayOptions()
     # Factories, so each request gets fresh extension instances.
@@ -52,6 +65,8 @@ def build_schema(options: GatewayOptions | None = None) -> strawberry.Schema:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     return Schema(
         query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
         # ErrorCode is part of the contract though no field returns it: it documents extensions.code.
         types=[Workspace, Destination, DestinationSubscription, DestinationType, ErrorCode],
         extensions=extensions,

@@ -1,0 +1,1 @@
+"""Root Mutation fields, split by feature and merged in schema.py."""

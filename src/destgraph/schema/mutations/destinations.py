@@ -1,0 +1,86 @@
+"""createDestination, updateDestination, deleteDestination."""
+
+from __future__ import annotations
+
+import strawberry
+
+from destgraph.schema.context import Info
+from destgraph.schema.types.destination import Destination
+from destgraph.schema.types.payloads import CreateDestinationPayload, DeleteDestinationPayload, UpdateDestinationPayload
+from destgraph.schema.types.writes import (
+    CreateDestinationInput,
+    DeleteDestinationInput,
+    DestinationSubscriptionInput,
+    FieldChange,
+    UpdateDestinationInput,
+    user_errors,
+)
+from destgraph.services import destination_writes as writes
+
+
+def subscription_input(given: DestinationSubscriptionInput) -> writes.SubscriptionInput:
+    return writes.SubscriptionInput(
+        name=given.name,
+        enabled=True if given.enabled is None else given.enabled,
+        trigger=given.trigger,
+        action_id=given.action_id,
+        action_type=given.action_type,
+        event_filter=given.event_filter,
+        property_mapping=given.property_mapping,
+        settings=given.settings,
+        model_id=given.model_id,
+    )
+
+
+@strawberry.type
+class DestinationMutations:
+    @strawberry.mutation
+    async def create_destination(self, info: Info, input: CreateDestinationInput) -> CreateDestinationPayload:
+        result = await writes.create_destination(
+            info.context.session,
+            writes.CreateDestinationRequest(
+                workspace_id=input.workspace_id,
+                type_key=input.type_key,
+                name=input.name,
+                enabled=True if input.enabled is None else input.enabled,
+                settings=input.settings,
+                source_ids=tuple(input.source_ids) if input.source_ids is not None else None,
+                connection_ref=input.connection_ref,
+                subscriptions=tuple(subscription_input(s) for s in input.subscriptions or ()),
+                idempotency_key=input.idempotency_key,
+                dry_run=bool(input.dry_run),
+            ),
+        )
+        return CreateDestinationPayload(
+            destination=Destination.from_domain(result.destination) if result.destination else None,
+            changes=[FieldChange.from_domain(c) for c in result.changes],
+            user_errors=user_errors(result.problems),
+        )
+
+    @strawberry.mutation
+    async def update_destination(self, info: Info, input: UpdateDestinationInput) -> UpdateDestinationPayload:
+        result = await writes.update_destination(
+            info.context.session,
+            writes.UpdateDestinationRequest(
+                id=input.id,
+                name=input.name,
+                enabled=input.enabled,
+                settings=input.settings,
+                source_ids=tuple(input.source_ids) if input.source_ids is not None else None,
+                dry_run=bool(input.dry_run),
+            ),
+        )
+        return UpdateDestinationPayload(
+            destination=Destination.from_domain(result.destination) if result.destination else None,
+            changes=[FieldChange.from_domain(c) for c in result.changes],
+            user_errors=user_errors(result.problems),
+        )
+
+    @strawberry.mutation
+    async def delete_destination(self, info: Info, input: DeleteDestinationInput) -> DeleteDestinationPayload:
+        result = await writes.delete_destination(info.context.session, input.id, dry_run=bool(input.dry_run))
+        return DeleteDestinationPayload(
+            deleted_id=strawberry.ID(result.deleted_id) if result.deleted_id else None,
+            changes=[FieldChange.from_domain(c) for c in result.changes],
+            user_errors=user_errors(result.problems),
+        )
