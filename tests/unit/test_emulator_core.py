@@ -63,6 +63,12 @@ def test_fault_plan_draws_queued_statuses_before_rates() -> None:
     assert [plan.draw_error(rng) for _ in range(3)] == [503, 429, 500]
 
 
+def test_fault_plan_queue_can_let_calls_through() -> None:
+    plan = FaultPlan.from_json({"queue": [0, 500]})
+    rng = random.Random(0)
+    assert [plan.draw_error(rng) for _ in range(3)] == [None, 500, None]
+
+
 def test_fault_plan_error_rates_follow_their_probabilities() -> None:
     plan = FaultPlan.from_json({"error_rates": {"500": 0.25, "503": 0.25}})
     rng = random.Random(42)

@@ -1,7 +1,8 @@
 """Fault injection: what the control API can make an emulator do to the requests it receives.
 
 A fault plan applies to vendor calls only. In order: the down switch answers 503 to everything;
-queued statuses answer the next calls one each (deterministic, for retry tests); otherwise the
+queued statuses answer the next calls one each (deterministic, for retry tests; 0 lets one call
+through, so ``[0, 500]`` fails the second); otherwise the
 latency (fixed plus uniform jitter) is slept, and an error status may be drawn from the error rates.
 ``sse_step_delay_ms`` slows each event of a server-sent-event stream.
 """
@@ -60,7 +61,7 @@ class FaultPlan:
                 error_rates={_status(k): _probability(v) for k, v in (body.get("error_rates") or {}).items()},
                 retry_after=int(_non_negative(body.get("retry_after", 1), "retry_after")),
                 down=bool(body.get("down", False)),
-                queue=deque(_status(s) for s in body.get("queue") or []),
+                queue=deque(0 if s == 0 else _status(s) for s in body.get("queue") or []),
                 sse_step_delay_ms=_non_negative(body.get("sse_step_delay_ms", 0), "sse_step_delay_ms"),
                 path_pattern=body.get("path_pattern"),
                 methods=frozenset(m.upper() for m in body["methods"]) if body.get("methods") else None,
@@ -101,7 +102,8 @@ class FaultPlan:
     def draw_error(self, rng: random.Random) -> int | None:
         """The status to inject for this call, or None to let it through."""
         if self.queue:
-            return self.queue.popleft()
+            status = self.queue.popleft()
+            return status or None
         if not self.error_rates:
             return None
         roll = rng.random()
