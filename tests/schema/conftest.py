@@ -61,6 +61,22 @@ class Stack:
         assert not body.get("errors"), body["errors"]
         return body["data"]
 
+    async def workspace_id(self, provider: str) -> str:
+        data = await self.data("query($p: Provider) { workspaces(provider: $p) { id } }", {"p": provider})
+        return data["workspaces"][0]["id"]
+
+    async def destinations_of(self, provider: str, fields: str = "id nativeId name typeKey") -> list[dict[str, Any]]:
+        query = f"query($p: [Provider!]) {{ destinations(first: 100, filter: {{providers: $p}}) {{ nodes {{ {fields} }} }} }}"
+        return (await self.data(query, {"p": [provider]}))["destinations"]["nodes"]
+
+    async def writes(self, name: str) -> list[dict[str, Any]]:
+        """The calls an emulator received that could have changed something."""
+        return [c for c in await self.upstreams[name].calls() if c["method"] in ("POST", "PUT", "PATCH", "DELETE")]
+
+    async def stored(self, name: str, native_id: str) -> dict[str, Any] | None:
+        response = await self.upstreams[name].control.get(f"/_emulator/state/destinations/{native_id}")
+        return response.json() if response.status_code == 200 else None
+
     async def clear_calls(self) -> None:
         for upstream in self.upstreams.values():
             await upstream.clear()
@@ -76,7 +92,8 @@ def stack_settings(extra_keys: list[dict[str, Any]] | None = None, **gateway: An
     document = {
         "gateway": gateway,
         "workspaces": [
-            {"key": WORKSPACES["segment"], "provider": "segment", "base_url": "http://segment", "token_env": TOKEN_ENV},
+            {"key": WORKSPACES["segment"], "provider": "segment", "base_url": "http://segment", "token_env": TOKEN_ENV,
+             "default_source_id": "rh5BDZp6QDHvXFCkibm1pR"},
             {"key": WORKSPACES["ours"], "provider": "ours", "base_url": "http://ours", "token_env": TOKEN_ENV},
             {
                 "key": WORKSPACES["zeotap"],

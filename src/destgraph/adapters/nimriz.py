@@ -3,6 +3,11 @@
 Vendor facts this adapter relies on: the list is ``{"destinations": [...]}``, whole, with secret
 credentials redacted; there is no get-by-id; actions live inside destinations; errors are flat
 ``{code, message, support_reference}``; Bearer or X-Nim-Api-Key.
+
+Writes (bodies and checks in ``nimriz_writes``): a destination is created with its actions in one
+POST; every change to a destination or to one of its actions is one PUT carrying the whole action
+list, made under the destination's lock after a fresh read of the list, so concurrent writes to one
+destination never drop each other's actions; test-send queues a test event for one action.
 """
 
 from __future__ import annotations
@@ -11,6 +16,16 @@ from typing import Any, ClassVar
 
 from destgraph.adapters.base import BaseAdapter, ListFilter
 from destgraph.adapters.nimriz_catalog import BY_KEY, CATALOG
+from destgraph.adapters.nimriz_writes import (
+    DESTINATION_LOCKS,
+    DESTINATIONS,
+    action_bodies,
+    check_patch,
+    create_body,
+    credentials_for_put,
+    new_action_body,
+    patched_action,
+)
 from destgraph.adapters.parsing import optional_datetime, require
 from destgraph.adapters.registry import VendorProfile
 from destgraph.config import WorkspaceConfig
@@ -29,6 +44,17 @@ from destgraph.domain.models import (
     Provider,
     SubscriptionRef,
 )
+from destgraph.domain.writes import (
+    CreatedDestination,
+    DestinationDraft,
+    DestinationPatch,
+    SubscriptionDraft,
+    SubscriptionPatch,
+    TestOutcome,
+    TestStep,
+    TestStepStatus,
+)
+from destgraph.errors import InvalidInputError, UpstreamNotFound, UpstreamProtocolError
 
 #: a dict, not MappingOverrideKind(value): the enum's lookup is slow on a list of hundreds of actions
 _OVERRIDE_KINDS = {kind.value: kind for kind in MappingOverrideKind}
@@ -47,7 +73,7 @@ class NimrizAdapter(BaseAdapter):
     )
 
     async def list_destinations(self, *, cursor: str | None, limit: int, filter: ListFilter) -> DestinationPage:
-        body = await self.upstream.get_json("/api/integrations/destinations", operation="list_destinations")
+        body = await self.upstream.get_json(DESTINATIONS, operation="list_destinations")
         rows = require(body, "destinations", list, self)
         destinations = tuple(self._destination(row) for row in rows)
         return DestinationPage(destinations=destinations, total=len(destinations))
@@ -60,6 +86,148 @@ class NimrizAdapter(BaseAdapter):
 
     async def probe(self) -> None:
         await self.upstream.get_json("/api/v1/whoami", operation="whoami")
+
+    # -- writes -----------------------------------------------------------------------------------
+
+    async def create_destination(self, draft: DestinationDraft) -> CreatedDestination:
+        """One POST: Nimriz creates the destination and its actions together, or nothing."""
+        body = create_body(draft)
+        answer = await self.upstream.send_json("POST", DESTINATIONS, operation="create_destination", body=body)
+        destination = self._answered(answer)
+        return CreatedDestination(destination=destination, subscriptions=destination.subscriptions or ())
+
+    async def update_destination(self, current: Destination, patch: DestinationPatch) -> Destination:
+        """A fresh read and one PUT re-sending the actions with their ids; credentials only when they change."""
+        if patch.source_ids:
+            raise InvalidInputError("Nimriz destinations have no sources", field=("input", "sourceIds"))
+        credentials = credentials_for_put(patch.settings) if patch.settings is not None else None
+        async with DESTINATION_LOCKS.lock(self.workspace.key, current.native_id):
+            row = await self._fresh_row(current.native_id, "update_destination")
+            body: dict[str, Any] = {"actions": action_bodies(row)}
+            if patch.name is not None:
+                body["name"] = patch.name
+            if patch.enabled is not None:
+                body["enabled"] = patch.enabled
+            if credentials is not None:
+                body["credentials"] = credentials
+            return await self._put(current.native_id, body, "update_destination")
+
+    async def delete_destination(self, current: Destination) -> None:
+        await self.upstream.send_json("DELETE", f"{DESTINATIONS}/{current.native_id}", operation="delete_destination")
+
+    async def create_subscription(self, destination: Destination, draft: SubscriptionDraft) -> DestinationSubscription:
+        """The destination's actions read fresh, the new one appended, the whole list PUT back."""
+        new_action = new_action_body(draft, destination.type_key, ("input",))
+        async with DESTINATION_LOCKS.lock(self.workspace.key, destination.native_id):
+            row = await self._fresh_row(destination.native_id, "create_subscription")
+            actions = action_bodies(row)
+            before = {str(a.get("id")) for a in actions}
+            updated = await self._put(destination.native_id, {"actions": [*actions, new_action]}, "create_subscription")
+        created = [s for s in updated.subscriptions or () if s.ref.native_id not in before]
+        if len(created) != 1:
+            raise self._protocol_error(f"answered a new action with {len(created)} new action ids")
+        return created[0]
+
+    async def update_subscription(
+        self, destination: Destination, current: DestinationSubscription, patch: SubscriptionPatch
+    ) -> DestinationSubscription:
+        """The action replaced in a fresh copy of the list (its id and the others kept), PUT back whole."""
+        check_patch(patch)
+        action_id = current.ref.native_id
+        async with DESTINATION_LOCKS.lock(self.workspace.key, destination.native_id):
+            row = await self._fresh_row(destination.native_id, "update_subscription")
+            actions = action_bodies(row)
+            index = self._action_index(actions, action_id, "update_subscription")
+            actions[index] = patched_action(actions[index], patch)
+            updated = await self._put(destination.native_id, {"actions": actions}, "update_subscription")
+        found = next((s for s in updated.subscriptions or () if s.ref.native_id == action_id), None)
+        if found is None:
+            raise self._protocol_error(f"answered an update without action {action_id}")
+        return found
+
+    async def delete_subscription(self, destination: Destination, current: DestinationSubscription) -> None:
+        """The action removed from a fresh copy of the list, the rest PUT back with their ids."""
+        async with DESTINATION_LOCKS.lock(self.workspace.key, destination.native_id):
+            row = await self._fresh_row(destination.native_id, "delete_subscription")
+            actions = action_bodies(row)
+            del actions[self._action_index(actions, current.ref.native_id, "delete_subscription")]
+            await self._put(destination.native_id, {"actions": actions}, "delete_subscription")
+
+    async def test_destination(
+        self, destination: Destination, subscription: DestinationSubscription | None
+    ) -> TestOutcome:
+        """test-send: Nimriz queues a test event for the action (without one, its first enabled action)."""
+        body = {"action_id": subscription.ref.native_id} if subscription is not None else {}
+        answer = await self.upstream.send_json(
+            "POST", f"{DESTINATIONS}/{destination.native_id}/test-send", operation="test_send", body=body
+        )
+        event = require(answer, "test_event", dict, self)
+        used = await self._action_used(destination, subscription, str(event.get("action_id")))
+        event_type = f" {event['event_type']}" if event.get("event_type") else ""
+        what = f"action {used.name!r}" if used is not None else f"action {event.get('action_id')}"
+        message = f"Test event{event_type} queued for {what}"
+        return TestOutcome(
+            success=True,
+            steps=(TestStep("queued", TestStepStatus.PASSED, message),),
+            subscription=used,
+            raw=answer,
+        )
+
+    async def _fresh_row(self, native_id: str, operation: str) -> dict[str, Any]:
+        """The destination as Nimriz holds it now, read from the list (Nimriz has no get-by-id).
+
+        Neither this request's memo nor an identical GET already in flight may answer it: a list
+        another request started before the last PUT landed could miss that PUT's action, and
+        re-sending it would drop the action. ``send_json`` is the client's call that is never
+        joined (and, like a write, never retried).
+        """
+        body = await self.upstream.client.send_json("GET", DESTINATIONS, operation="list_destinations")
+        for row in require(body, "destinations", list, self):
+            if isinstance(row, dict) and str(row.get("id")) == native_id:
+                return row
+        raise UpstreamNotFound(
+            f"nimriz has no destination {native_id}",
+            provider=self.provider.value,
+            workspace=self.workspace.key,
+            operation=operation,
+        )
+
+    async def _put(self, native_id: str, body: dict[str, Any], operation: str) -> Destination:
+        answer = await self.upstream.send_json("PUT", f"{DESTINATIONS}/{native_id}", operation=operation, body=body)
+        return self._answered(answer)
+
+    def _answered(self, answer: Any) -> Destination:
+        return self._destination(require(answer, "destination", dict, self))
+
+    def _action_index(self, actions: list[dict[str, Any]], action_id: str, operation: str) -> int:
+        for index, action in enumerate(actions):
+            if str(action.get("id")) == action_id:
+                return index
+        raise UpstreamNotFound(
+            f"nimriz has no action {action_id} on this destination",
+            provider=self.provider.value,
+            workspace=self.workspace.key,
+            operation=operation,
+        )
+
+    async def _action_used(
+        self, destination: Destination, asked: DestinationSubscription | None, action_id: str
+    ) -> DestinationSubscription | None:
+        """The action a test event was queued for: the one asked, else found on the destination."""
+        if asked is not None and asked.ref.native_id == action_id:
+            return asked
+        found = _find_action(destination, action_id)
+        if found is None:
+            # Added since the caller read the destination: the list, read once more, has it.
+            page = await self.list_destinations(cursor=None, limit=0, filter=ListFilter())
+            fresh = next((d for d in page.destinations if d.native_id == destination.native_id), None)
+            found = _find_action(fresh, action_id) if fresh is not None else None
+        return found
+
+    def _protocol_error(self, what: str) -> UpstreamProtocolError:
+        return UpstreamProtocolError(
+            f"nimriz {what}", provider=self.provider.value, workspace=self.workspace.key, operation="parse"
+        )
 
     def _destination(self, row: dict[str, Any]) -> Destination:
         ref = DestinationRef(self.workspace.key, str(row["id"]))
@@ -77,6 +245,10 @@ class NimrizAdapter(BaseAdapter):
             updated_at=optional_datetime(row.get("updated_at")),
             subscriptions=tuple(_action(ref, action) for action in row.get("actions") or ()),
         )
+
+
+def _find_action(destination: Destination, action_id: str) -> DestinationSubscription | None:
+    return next((s for s in destination.subscriptions or () if s.ref.native_id == action_id), None)
 
 
 def _secret_keys(type_key: str, credentials: dict[str, Any]) -> frozenset[str]:

@@ -26,6 +26,9 @@ from destgraph.domain.models import (
     SettingType,
     TypeStatus,
 )
+from destgraph.domain.secrets import is_masked
+from destgraph.domain.writes import CreatedDestination, DestinationDraft, DestinationPatch
+from destgraph.errors import InvalidInputError, UpstreamError
 
 MASK = "******"
 #: readable through the API but refused by POST (the OpenAPI document's read enum minus its create enum)
@@ -203,6 +206,74 @@ class OursAdapter(BaseAdapter):
     async def probe(self) -> None:
         await self.upstream.get_json("/rest/v1/destinations", operation="probe", params={"limit": 1})
 
+    # -- writes ------------------------------------------------------------------------------------
+
+    async def create_destination(self, draft: DestinationDraft) -> CreatedDestination:
+        """POST {type, name, settings}; then a PATCH for what POST cannot set (status, sources).
+
+        Ours creates every destination Enabled and unlimited. When the PATCH that follows is refused, the
+        destination exists as created and the fields not applied are reported in ``failures``.
+        """
+        settings: dict[str, Any] = {}
+        for key, value in draft.settings.items():
+            if is_masked(value):
+                raise InvalidInputError(
+                    "a masked value cannot be stored as a setting: send the value itself",
+                    field=("input", "settings", key),
+                )
+            if value is not None:  # null on POST is the same as not sending the key
+                settings[key] = value
+        body = {"type": draft.type_key, "name": draft.name, "settings": settings}
+        answer = await self.upstream.send_json(
+            "POST", "/rest/v1/destinations", operation="create_destination", body=body
+        )
+        destination = self._destination(_entity(answer, self))
+        follow_up: dict[str, Any] = {}
+        if not draft.enabled:
+            follow_up["status"] = "Disabled"
+        if draft.source_ids:
+            follow_up["limitedToSourceIds"] = list(draft.source_ids)
+        if not follow_up:
+            return CreatedDestination(destination=destination)
+        try:
+            answer = await self.upstream.send_json(
+                "PATCH",
+                f"/rest/v1/destinations/{destination.native_id}",
+                operation="update_destination",
+                body=follow_up,
+            )
+        except UpstreamError as exc:
+            fields = [_INPUT_FIELDS[key] for key in follow_up]
+            return CreatedDestination(destination=destination, failures=tuple((f, exc) for f in fields))
+        return CreatedDestination(destination=self._destination(_entity(answer, self)))
+
+    async def update_destination(self, current: Destination, patch: DestinationPatch) -> Destination:
+        """PATCH with only the fields that change; settings are the changed keys (null deletes one)."""
+        body: dict[str, Any] = {}
+        if patch.name is not None and patch.name != current.name:
+            body["name"] = patch.name
+        if patch.enabled is not None and patch.enabled != current.enabled:
+            body["status"] = "Enabled" if patch.enabled else "Disabled"
+        if patch.source_ids is not None and tuple(patch.source_ids) != tuple(current.source_ids):
+            # No sources is Ours's null: not limited, every source feeds the destination.
+            body["limitedToSourceIds"] = list(patch.source_ids) or None
+        # A mask means "keep what is stored": it is left out rather than sent (Ours would keep it too).
+        changed = {k: v for k, v in (patch.settings.changed if patch.settings else {}).items() if not is_masked(v)}
+        if changed:
+            body["settings"] = changed
+        if not body:
+            return current
+        answer = await self.upstream.send_json(
+            "PATCH", f"/rest/v1/destinations/{current.native_id}", operation="update_destination", body=body
+        )
+        return self._destination(_entity(answer, self))
+
+    async def delete_destination(self, current: Destination) -> None:
+        # Ours answers the bare JSON boolean true.
+        await self.upstream.send_json(
+            "DELETE", f"/rest/v1/destinations/{current.native_id}", operation="delete_destination"
+        )
+
     def _destination(self, row: Any) -> Destination:
         settings = dict(row.get("settings") or {})
         return Destination(
@@ -218,6 +289,18 @@ class OursAdapter(BaseAdapter):
             created_at=optional_datetime(row.get("createdAt")),
             updated_at=optional_datetime(row.get("updatedAt")),
         )
+
+
+#: the input field each follow-up PATCH key of a create carries
+_INPUT_FIELDS = {"status": ("input", "enabled"), "limitedToSourceIds": ("input", "sourceIds")}
+
+
+def _entity(body: Any, adapter: OursAdapter) -> dict[str, Any]:
+    """A bare destination object, as create and update answer."""
+    require(body, "id", str, adapter)
+    require(body, "type", str, adapter)
+    entity: dict[str, Any] = body
+    return entity
 
 
 def _destination_type(row: dict[str, Any]) -> DestinationType:

@@ -15,8 +15,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
+from destgraph.adapters import segment_writes as writes
 from destgraph.adapters.base import BaseAdapter, ListFilter, MetricsWindow, get_or_none
 from destgraph.adapters.budget import RateBudget
+from destgraph.adapters.parsing import optional_datetime, require
 from destgraph.adapters.registry import VendorProfile
 from destgraph.config import WorkspaceConfig
 from destgraph.domain.models import (
@@ -37,7 +39,14 @@ from destgraph.domain.models import (
     TypeStatus,
 )
 from destgraph.domain.secrets import is_secret_name
-from destgraph.errors import UpstreamProtocolError
+from destgraph.domain.writes import (
+    CreatedDestination,
+    DestinationDraft,
+    DestinationPatch,
+    SubscriptionDraft,
+    SubscriptionPatch,
+)
+from destgraph.errors import UpstreamError, UpstreamProtocolError
 
 LIST_PAGE_MAXIMUM = 1000
 #: the write budget Segment's subscription create, update and remove share
@@ -135,6 +144,76 @@ class SegmentAdapter(BaseAdapter):
 
     async def probe(self) -> None:
         await self.upstream.get_json("/destinations", operation="probe", params={"pagination[count]": 1})
+
+    # -- writes ------------------------------------------------------------------------------------
+
+    async def create_destination(self, draft: DestinationDraft) -> CreatedDestination:
+        """POST /destinations, then one POST per subscription; their budget turns are taken up front.
+
+        Every body is built (and checked) first, then all the subscription turns are reserved at once:
+        when Segment's five-a-minute budget cannot take them all, nothing is written. A subscription
+        refused after the destination exists is reported in ``failures``; the destination stays.
+        """
+        body = writes.destination_body(draft)
+        subscriptions = [
+            writes.subscription_body(s, path=("input", "subscriptions", str(i)))
+            for i, s in enumerate(draft.subscriptions)
+        ]
+        if subscriptions:
+            await self.upstream.client.reserve(SUBSCRIPTION_WRITES, len(subscriptions), operation="create_subscription")
+        try:
+            answer = await self.upstream.send_json("POST", "/destinations", operation="create_destination", body=body)
+        except BaseException:
+            self.upstream.client.release(SUBSCRIPTION_WRITES, len(subscriptions))
+            raise
+        destination = self._destination(require(_data(answer, self), "destination", dict, self))
+        created: list[DestinationSubscription] = []
+        failures: list[tuple[tuple[str, ...], Exception]] = []
+        for index, subscription in enumerate(subscriptions):
+            try:
+                created.append(await self._post_subscription(destination, subscription))
+            except UpstreamError as exc:
+                failures.append((("input", "subscriptions", str(index)), exc))
+        return CreatedDestination(destination=destination, subscriptions=tuple(created), failures=tuple(failures))
+
+    async def update_destination(self, current: Destination, patch: DestinationPatch) -> Destination:
+        body = writes.destination_patch_body(current, patch)
+        if not body:
+            return current
+        answer = await self.upstream.send_json(
+            "PATCH", f"/destinations/{current.native_id}", operation="update_destination", body=body
+        )
+        return self._destination(require(_data(answer, self), "destination", dict, self))
+
+    async def delete_destination(self, current: Destination) -> None:
+        await self.upstream.send_json("DELETE", f"/destinations/{current.native_id}", operation="delete_destination")
+
+    async def create_subscription(self, destination: Destination, draft: SubscriptionDraft) -> DestinationSubscription:
+        body = writes.subscription_body(draft, path=("input", "subscription"))
+        return await self._post_subscription(destination, body)
+
+    async def update_subscription(
+        self, destination: Destination, current: DestinationSubscription, patch: SubscriptionPatch
+    ) -> DestinationSubscription:
+        changes = writes.subscription_patch_body(current, patch)
+        if not changes:
+            return current
+        path = f"/destinations/{destination.native_id}/subscriptions/{current.ref.native_id}"
+        answer = await self._subscription_write("PATCH", path, "update_subscription", body={"input": changes})
+        return _subscription(destination.ref, require(_data(answer, self), "subscription", dict, self))
+
+    async def delete_subscription(self, destination: Destination, current: DestinationSubscription) -> None:
+        path = f"/destinations/{destination.native_id}/subscriptions/{current.ref.native_id}"
+        await self._subscription_write("DELETE", path, "delete_subscription")
+
+    async def _post_subscription(self, destination: Destination, body: dict[str, Any]) -> DestinationSubscription:
+        path = f"/destinations/{destination.native_id}/subscriptions"
+        answer = await self._subscription_write("POST", path, "create_subscription", body=body)
+        return _subscription(destination.ref, require(_data(answer, self), "destinationSubscription", dict, self))
+
+    async def _subscription_write(self, method: str, path: str, operation: str, *, body: Any = None) -> Any:
+        """A subscription write, taking its turn of the five-a-minute budget (or a turn reserved before)."""
+        return await self.upstream.send_json(method, path, operation=operation, body=body, budget=SUBSCRIPTION_WRITES)
 
     async def _all_pages(self, path: str, key: str, operation: str) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
@@ -244,7 +323,10 @@ def _subscription(destination: DestinationRef, row: dict[str, Any]) -> Destinati
         trigger=row.get("trigger"),
         action_id=row.get("actionId"),
         action_slug=row.get("actionSlug"),
-        model_id=row.get("modelId") or None,
+        # The update answer says reverseETLModelId where the others say modelId (seed sample).
+        model_id=row.get("modelId") or row.get("reverseETLModelId") or None,
+        created_at=optional_datetime(row.get("createdAt")),
+        updated_at=optional_datetime(row.get("updatedAt")),
     )
 
 

@@ -148,6 +148,13 @@ class UpstreamClient:
             raise self._rate_limited(operation, exc.wait) from None
         self._reserved[budget] = self._reserved.get(budget, 0) + count
 
+    def release(self, budget: str, count: int) -> None:
+        """Give back reserved turns a multi-step write will not use (its first step failed).
+
+        The turns stay counted in the window, as if spent: the vendor may have counted them too.
+        """
+        self._reserved[budget] = max(0, self._reserved.get(budget, 0) - count)
+
     async def _take_write_turn(self, budget: str, operation: str) -> None:
         if self._reserved.get(budget, 0) > 0:
             self._reserved[budget] -= 1
@@ -307,11 +314,18 @@ class RequestUpstream:
         return await asyncio.shield(task)
 
     async def send_json(
-        self, method: str, path: str, *, operation: str, body: Any = None, params: Params = None
+        self,
+        method: str,
+        path: str,
+        *,
+        operation: str,
+        body: Any = None,
+        params: Params = None,
+        budget: str | None = None,
     ) -> Any:
         # A write changes what later GETs would return: forget them.
         self._memo.clear()
-        return await self.client.send_json(method, path, operation=operation, body=body, params=params)
+        return await self.client.send_json(method, path, operation=operation, body=body, params=params, budget=budget)
 
     def forget(self) -> None:
         self._memo.clear()

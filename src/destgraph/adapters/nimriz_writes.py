@@ -1,0 +1,159 @@
+"""Nimriz writes: the request bodies, the checks for what Nimriz cannot express, per-destination locks.
+
+Nimriz facts these rely on: actions live inside their destination and have no endpoint of their own,
+so every action write is a PUT of the destination with its WHOLE action list (a PUT without
+``actions`` leaves none; an action sent with its id keeps it). Credentials sent in a PUT replace the
+stored object whole, and a ``[REDACTED]`` sent back is stored literally, replacing the secret.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from typing import Any
+
+from destgraph.adapters.nimriz_catalog import BY_KEY
+from destgraph.domain.models import JSONObject
+from destgraph.domain.secrets import is_masked
+from destgraph.domain.writes import DestinationDraft, SettingsChange, SubscriptionDraft, SubscriptionPatch
+from destgraph.errors import InvalidInputError
+
+DESTINATIONS = "/api/integrations/destinations"
+#: the fields of an action Nimriz takes back in a PUT
+_ACTION_KEYS = ("id", "name", "action_type", "enabled", "property_mapping", "event_filter")
+
+Field = tuple[str, ...]
+
+
+class DestinationLocks:
+    """One ``asyncio.Lock`` per (workspace key, destination id), for read-modify-writes of a destination.
+
+    Nimriz only takes a destination's action list whole, so adding, changing or removing one action
+    reads the list, edits it and PUTs it back. Holding the destination's lock across that read and the
+    PUT applies concurrent writes one after the other, so none overwrites another's action.
+
+    In-process only: each gateway replica has its own locks. A shared lock (Redis, say) can replace
+    this class behind the same ``lock(workspace, destination_id)``. Locks are held weakly: one lives
+    while somebody holds or waits for it, so the registry does not grow with every destination ever
+    written, and a lock is not carried over to another event loop once nobody uses it.
+    """
+
+    def __init__(self) -> None:
+        self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def lock(self, workspace: str, destination_id: str) -> asyncio.Lock:
+        """The lock of this destination; the caller keeps a reference for as long as it uses it."""
+        key = (workspace, destination_id)
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[key] = lock
+        return lock
+
+
+DESTINATION_LOCKS = DestinationLocks()
+
+
+def create_body(draft: DestinationDraft) -> JSONObject:
+    """The POST body: the destination with its actions, which Nimriz creates in the same call."""
+    if draft.source_ids:
+        raise InvalidInputError("Nimriz destinations have no sources", field=("input", "sourceIds"))
+    if draft.connection_ref is not None:
+        raise InvalidInputError("Nimriz destinations have no shared connections", field=("input", "connectionRef"))
+    credentials: JSONObject = {}
+    for key, value in draft.settings.items():
+        if value is None:
+            continue
+        if is_masked(value):
+            raise InvalidInputError(
+                "A masked value cannot be stored as a Nimriz credential: give the real value",
+                field=("input", "settings", key),
+            )
+        credentials[key] = value
+    actions = [
+        new_action_body(sub, draft.type_key, ("input", "subscriptions", str(i)))
+        for i, sub in enumerate(draft.subscriptions)
+    ]
+    return {
+        "name": draft.name,
+        "type": draft.type_key,
+        "enabled": draft.enabled,
+        "credentials": credentials,
+        "actions": actions,
+    }
+
+
+def credentials_for_put(change: SettingsChange) -> JSONObject:
+    """The whole credentials object a PUT must carry once any credential changes.
+
+    Nimriz replaces the stored credentials with what is sent, and stores a ``[REDACTED]`` sent back
+    literally: a secret the caller did not give again (still the vendor's mask in ``merged``) would
+    be destroyed, so it is refused here, before any call.
+    """
+    credentials = {k: v for k, v in change.merged.items() if v is not None and k not in change.removed}
+    masked = [k for k, v in credentials.items() if is_masked(v)]
+    if masked:
+        raise InvalidInputError(
+            "Nimriz replaces credentials whole, so every secret credential must be given when any "
+            f"credential changes; missing: {', '.join(masked)}",
+            field=("input", "settings", masked[0]),
+        )
+    return credentials
+
+
+def new_action_body(draft: SubscriptionDraft, type_key: str, where: Field) -> JSONObject:
+    """A new action (no id: Nimriz assigns one). ``where`` is the draft's input path, for errors."""
+    unsupported = {
+        "trigger": draft.trigger is not None,
+        "actionId": draft.action_id is not None,
+        "modelId": draft.model_id is not None,
+        "settings": bool(draft.settings),
+    }
+    for name, present in unsupported.items():
+        if present:
+            raise InvalidInputError(
+                f"Nimriz actions have no {name}: use actionType, eventFilter and propertyMapping",
+                field=(*where, name),
+            )
+    action_type = draft.action_type or _only_action_type(type_key)
+    if action_type is None:
+        raise InvalidInputError("Nimriz needs the action type of a new action", field=(*where, "actionType"))
+    body: JSONObject = {"name": draft.name, "action_type": action_type, "enabled": draft.enabled}
+    if draft.property_mapping is not None:
+        body["property_mapping"] = draft.property_mapping
+    if draft.event_filter is not None:
+        body["event_filter"] = draft.event_filter
+    return body
+
+
+def check_patch(patch: SubscriptionPatch) -> None:
+    """Refuse, before any call, what a Nimriz action cannot hold."""
+    if patch.trigger is not None:
+        raise InvalidInputError(
+            "Nimriz actions have no trigger: use eventFilter to choose the events", field=("input", "trigger")
+        )
+    if patch.settings:
+        raise InvalidInputError("Nimriz actions have no settings", field=("input", "settings"))
+
+
+def patched_action(action: JSONObject, patch: SubscriptionPatch) -> JSONObject:
+    """The action with the patch's fields replaced whole (its id kept)."""
+    changes = {
+        "name": patch.name,
+        "enabled": patch.enabled,
+        "event_filter": patch.event_filter,
+        "property_mapping": patch.property_mapping,
+    }
+    return {**action, **{k: v for k, v in changes.items() if v is not None}}
+
+
+def action_bodies(row: dict[str, Any]) -> list[JSONObject]:
+    """A destination's actions as read, ready to be sent back with their ids (so Nimriz keeps them)."""
+    return [{k: a[k] for k in _ACTION_KEYS if k in a} for a in row.get("actions") or () if isinstance(a, dict)]
+
+
+def _only_action_type(type_key: str) -> str | None:
+    known = BY_KEY.get(type_key)
+    if known is None or len(known.actions) != 1:
+        return None
+    return known.actions[0].key
