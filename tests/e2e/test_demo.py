@@ -171,3 +171,32 @@ def test_exploring_stays_inside_the_vendors_rate_limits(demo: Demo) -> None:
     for url in emulators:
         counters = httpx.get(url + "/_emulator/counters").json()
         assert "429" not in counters["by_status"], (url, counters)
+
+
+def test_the_automation_example_plans_then_applies_once(demo: Demo) -> None:
+    script = [
+        sys.executable,
+        "examples/plan_and_apply.py",
+        "--url",
+        demo.url + "/graphql",
+        "--key",
+        DEMO_KEY,
+        "--workspace",
+        "ours-demo",
+        "--type",
+        "Klaviyo",
+        "--name",
+        "Planned Klaviyo",
+        "--setting",
+        "projectAPIKey=pk_test_example_000000001",
+    ]
+    planned = subprocess.run(script, capture_output=True, text=True, timeout=60, check=True)
+    assert "settings.projectAPIKey" in planned.stdout
+    assert "pk_test_example_000000001" not in planned.stdout
+    assert "dry run only" in planned.stdout
+    first = subprocess.run([*script, "--apply"], capture_output=True, text=True, timeout=60, check=True)
+    again = subprocess.run([*script, "--apply"], capture_output=True, text=True, timeout=60, check=True)
+    assert first.stdout.splitlines()[-1] == again.stdout.splitlines()[-1], "a rerun returns the first result"
+    bad = subprocess.run([*script[:-2], "--setting", "nope=1"], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 1
+    assert "settings.nope" in bad.stdout
