@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -82,11 +83,11 @@ class ApiKeyAuth:
             await self.app(scope, receive, send)
             return
         scope["destgraph.request_id"] = uuid.uuid4().hex[:16]
-        request = Request(scope)
-        if scope["type"] == "http" and request.method == "GET" and "text/html" in request.headers.get("accept", ""):
+        headers = Headers(scope=scope)
+        if scope["type"] == "http" and scope["method"] == "GET" and "text/html" in headers.get("accept", ""):
             await self.app(scope, receive, send)
             return
-        header = request.headers.get("authorization", "")
+        header = headers.get("authorization", "")
         scheme, _, presented = header.partition(" ")
         key = self.settings.authenticate(presented.strip()) if scheme.lower() == "bearer" and presented else None
         if key is None and scope["type"] == "websocket" and not header:

@@ -92,8 +92,13 @@ def stack_settings(extra_keys: list[dict[str, Any]] | None = None, **gateway: An
     document = {
         "gateway": gateway,
         "workspaces": [
-            {"key": WORKSPACES["segment"], "provider": "segment", "base_url": "http://segment", "token_env": TOKEN_ENV,
-             "default_source_id": "rh5BDZp6QDHvXFCkibm1pR"},
+            {
+                "key": WORKSPACES["segment"],
+                "provider": "segment",
+                "base_url": "http://segment",
+                "token_env": TOKEN_ENV,
+                "default_source_id": "rh5BDZp6QDHvXFCkibm1pR",
+            },
             {"key": WORKSPACES["ours"], "provider": "ours", "base_url": "http://ours", "token_env": TOKEN_ENV},
             {
                 "key": WORKSPACES["zeotap"],

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 
 import httpx
+from httpx_sse import SSEError
 
 from destgraph.errors import (
     UpstreamAuthFailed,
@@ -37,6 +38,7 @@ class CallContext:
 
 #: every httpx transport failure, most specific first, and what it means for the caller
 TRANSPORT_ERRORS: tuple[tuple[type[httpx.TransportError], type[UpstreamError]], ...] = (
+    (SSEError, UpstreamProtocolError),  # an answer that should have been an event stream was not
     (httpx.TimeoutException, UpstreamTimeout),  # Connect/Read/Write/PoolTimeout
     (httpx.ConnectError, UpstreamUnavailable),
     (httpx.ReadError, UpstreamUnavailable),

@@ -3,17 +3,28 @@
 Vendor facts this adapter relies on: the list is a bare array of every destination; Bearer plus
 X-Workspace-ID; status pending/connected/error with status_error; no enabled flag; describe
 fields at /{destId}/fields; 100 calls a minute and 20 a second per workspace.
+
+Writes (bodies and test-event reading in ``zeotap_writes``): create is one POST; update one PUT of
+only what changes, ``config`` whole (Zeotap replaces it whole); delete one DELETE, which Zeotap
+refuses (409) while reverse-ETL or audience syncs reference the destination, the blockers
+``delete_blockers`` reads first. Connection tests are POSTs answered with server-sent events: one
+``step`` event per step, then ``done``; testing an existing destination stores its new status.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import aclosing, asynccontextmanager
 from typing import Any, ClassVar
 
 from destgraph.adapters.base import BaseAdapter, ListFilter
 from destgraph.adapters.budget import RateBudget
+from destgraph.adapters.errors import CallContext
 from destgraph.adapters.parsing import optional_datetime
 from destgraph.adapters.registry import VendorProfile
+from destgraph.adapters.sse import Event, json_events
 from destgraph.adapters.zeotap_catalog import BY_KEY, CATALOG
+from destgraph.adapters.zeotap_writes import TestRun, create_body, real_config, update_body
 from destgraph.config import WorkspaceConfig
 from destgraph.domain.models import (
     Capabilities,
@@ -22,9 +33,12 @@ from destgraph.domain.models import (
     DestinationField,
     DestinationPage,
     DestinationRef,
+    DestinationSubscription,
     DestinationType,
+    JSONObject,
     Provider,
 )
+from destgraph.domain.writes import CreatedDestination, DestinationDraft, DestinationPatch, TestOutcome, TestStep
 from destgraph.errors import UpstreamProtocolError
 
 _STATUS = {
@@ -78,6 +92,115 @@ class ZeotapAdapter(BaseAdapter):
 
     async def probe(self) -> None:
         await self.upstream.get_json(self._base, operation="list_destinations")
+
+    # -- writes -----------------------------------------------------------------------------------
+
+    async def create_destination(self, draft: DestinationDraft) -> CreatedDestination:
+        body = create_body(draft)
+        row = await self.upstream.send_json("POST", self._base, operation="create_destination", body=body)
+        return CreatedDestination(destination=self._answered(row, "create_destination"))
+
+    async def update_destination(self, current: Destination, patch: DestinationPatch) -> Destination:
+        """One PUT of what changes; nothing is sent when nothing would change."""
+        body = update_body(current, patch)
+        if not body:
+            return current
+        row = await self.upstream.send_json(
+            "PUT", f"{self._base}/{current.native_id}", operation="update_destination", body=body
+        )
+        return self._answered(row, "update_destination")
+
+    async def delete_destination(self, current: Destination) -> None:
+        # A 409 (syncs still reference it) comes out as UpstreamConflict: the services call it IN_USE.
+        await self.upstream.send_json("DELETE", f"{self._base}/{current.native_id}", operation="delete_destination")
+
+    async def delete_blockers(self, destination: Destination) -> list[str]:
+        """The reverse-ETL and audience syncs referencing the destination, of any status (Zeotap's 409)."""
+        blockers = []
+        for collection, what in (("syncs", "reverse ETL sync"), ("audience-syncs", "audience sync")):
+            path = f"/api/v1/workspaces/{self.workspace.workspace_id}/{collection}"
+            rows = await self.upstream.get_json(path, operation=f"list_{collection.replace('-', '_')}")
+            if not isinstance(rows, list):
+                raise self._protocol_error(f"answered the {what} list with something other than an array", "parse")
+            blockers += [
+                f"{what} {row.get('name')!r} ({row.get('id')})"
+                for row in rows
+                if isinstance(row, dict) and row.get("destination_id") == destination.native_id
+            ]
+        return blockers
+
+    # -- connection tests -------------------------------------------------------------------------
+
+    async def test_settings(self, type_key: str, settings: JSONObject) -> TestOutcome:
+        """Zeotap's test of a new connection: nothing is stored."""
+        body = {"destination_type": type_key, "config": real_config(settings)}
+        return await self._run_test(f"{self._base}/test", body, "test_settings", stores_status=False)
+
+    async def test_destination(
+        self, destination: Destination, subscription: DestinationSubscription | None
+    ) -> TestOutcome:
+        """The existing-connection test; the outcome carries the destination with its new status."""
+        if subscription is not None:
+            raise self._unsupported("subscriptions")
+        path = f"{self._base}/{destination.native_id}/test"
+        return await self._run_test(path, None, "test_destination", stores_status=True)
+
+    async def stream_test(self, destination: Destination) -> AsyncIterator[TestStep]:
+        """Each step as its event arrives; closing the generator early closes the vendor's stream."""
+        context = self._context("test_destination")
+        run = TestRun(context)
+        path = f"{self._base}/{destination.native_id}/test"
+        async with self._test_events(path, None, context, stores_status=True) as events:
+            async for event in events:
+                if event.name == "step":
+                    yield run.step(event.data)
+                elif event.name == "done":
+                    for step in run.finish(event.data):
+                        yield step
+                    return
+        raise run.unfinished()
+
+    async def _run_test(
+        self, path: str, body: JSONObject | None, operation: str, *, stores_status: bool
+    ) -> TestOutcome:
+        context = self._context(operation)
+        run = TestRun(context)
+        async with self._test_events(path, body, context, stores_status=stores_status) as events:
+            async for event in events:
+                if event.name == "step":
+                    run.step(event.data)
+                elif event.name == "done":
+                    run.finish(event.data)
+                    break
+        return run.outcome(self._destination)
+
+    @asynccontextmanager
+    async def _test_events(
+        self, path: str, body: JSONObject | None, context: CallContext, *, stores_status: bool
+    ) -> AsyncIterator[AsyncIterator[Event]]:
+        """The test's event stream, closed on the way out however the reader leaves it."""
+        response, close = await self.upstream.client.stream("POST", path, operation=context.operation, body=body)
+        try:
+            async with aclosing(json_events(response, context)) as events:
+                yield events
+        finally:
+            await close()
+            if stores_status:
+                # Testing an existing destination stores its new status: later reads must see it.
+                self.upstream.forget()
+
+    # -- parsing ----------------------------------------------------------------------------------
+
+    def _context(self, operation: str) -> CallContext:
+        return CallContext(self.provider.value, self.workspace.key, operation)
+
+    def _protocol_error(self, what: str, operation: str) -> UpstreamProtocolError:
+        return UpstreamProtocolError(f"zeotap {what}", **self._context(operation).as_kwargs())
+
+    def _answered(self, row: Any, operation: str) -> Destination:
+        if not isinstance(row, dict) or not row.get("id"):
+            raise self._protocol_error(f"answered {operation} without the destination", operation)
+        return self._destination(row)
 
     def _destination(self, row: dict[str, Any]) -> Destination:
         known = BY_KEY.get(row.get("destination_type", ""))

@@ -125,14 +125,27 @@ def partial_error(error: errors.DestgraphError, path: tuple[str | int, ...], req
 class ErrorCodes(SchemaExtension):
     """Give every error of a result its code and extensions, and add the partial errors."""
 
+    def __init__(self) -> None:
+        #: results already formatted (a streamed result may pass both hooks)
+        self._formatted: set[int] = set()
+
     def on_operation(self) -> Iterator[None]:
         yield
-        result = self.execution_context.result
+        self._format(self.execution_context.result, with_partial=True)
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        """Each result a subscription streams (its errors never reach on_operation's end)."""
+        self._format(result, with_partial=False)
+        yield None
+
+    def _format(self, result: Any, *, with_partial: bool) -> None:
+        if result is None or id(result) in self._formatted:
+            return
+        self._formatted.add(id(result))
         context = self.execution_context.context
         request_id = getattr(context, "request_id", None)
-        if result is None:
-            return
-        formatted = [to_graphql_error(e, request_id) for e in (result.errors or [])]
-        for error, path in getattr(context, "partial_errors", []):
-            formatted.append(partial_error(error, path, request_id))
+        formatted = [to_graphql_error(e, request_id) for e in (getattr(result, "errors", None) or [])]
+        if with_partial:
+            for error, path in getattr(context, "partial_errors", []):
+                formatted.append(partial_error(error, path, request_id))
         result.errors = formatted or None
