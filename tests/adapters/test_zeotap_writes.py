@@ -54,7 +54,7 @@ from tests.adapters.conftest import VendorUnderTest, workspace
 
 BASE = "/api/v1/workspaces/ws-demo/destinations"
 HEADERS = {"Authorization": "Bearer emulator-token", "X-Workspace-ID": "ws-demo"}
-KLAVIYO_KEY = "pk_live_abcdefghijklmnopqrstuv"
+KLAVIYO_KEY = "pk_test_abcdefghijklmnopqrstuv"
 MASK = "\u2022" * 8 + "stuv"
 
 
