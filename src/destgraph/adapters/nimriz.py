@@ -178,10 +178,9 @@ class NimrizAdapter(BaseAdapter):
 
         Neither this request's memo nor an identical GET already in flight may answer it: a list
         another request started before the last PUT landed could miss that PUT's action, and
-        re-sending it would drop the action. ``send_json`` is the client's call that is never
-        joined (and, like a write, never retried).
+        re-sending it would drop the action. Hence the workspace client, asked for a fresh read.
         """
-        body = await self.upstream.client.send_json("GET", DESTINATIONS, operation="list_destinations")
+        body = await self.upstream.client.get_json(DESTINATIONS, operation="list_destinations", fresh=True)
         for row in require(body, "destinations", list, self):
             if isinstance(row, dict) and str(row.get("id")) == native_id:
                 return row

@@ -94,8 +94,14 @@ class UpstreamClient:
 
     # -- public calls -----------------------------------------------------------------------------
 
-    async def get_json(self, path: str, *, operation: str, params: Params = None) -> Any:
-        """GET and parse JSON; retried, and joined with an identical GET already in flight."""
+    async def get_json(self, path: str, *, operation: str, params: Params = None, fresh: bool = False) -> Any:
+        """GET and parse JSON; retried, and joined with an identical GET already in flight.
+
+        ``fresh`` skips the join: a read-modify-write must see every write that finished before
+        it started, which a GET started earlier by someone else may not.
+        """
+        if fresh:
+            return await self._with_retries(lambda: self._call("GET", path, operation, params=params))
         key = ("GET", _call_key(path, params))
         running = self._in_flight.get(key)
         if running is not None:
@@ -176,6 +182,7 @@ class UpstreamClient:
             self._account(operation, "error", started)
             raise from_transport_error(exc, context) from exc
         self._account(operation, str(response.status_code), started)
+        self._learn_budget(response)
         if response.status_code >= 400:
             await response.aread()
             await response.aclose()
