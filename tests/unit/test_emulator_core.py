@@ -107,3 +107,13 @@ def test_clock_only_moves_forward() -> None:
     assert clock.time() - before >= 3600
     with pytest.raises(ValueError, match="forward"):
         clock.advance(-1)
+
+
+def test_seeding_sees_the_start_of_the_hour_so_a_seed_repeats_exactly() -> None:
+    clock = Clock()
+    with clock.pinned_for_seeding():
+        first = clock.time()
+    with clock.pinned_for_seeding():
+        assert clock.time() == first
+    assert first % 3600 == 0
+    assert clock.time() >= first

@@ -47,11 +47,13 @@ class Emulator:
         self.faults = FaultPlan()
         self.limiter = RateLimiter(spec.rate_limits(), clock)
         self.rng = SeededRandom(options.seed)
-        self.state: VendorState = spec.new_state(options, clock)
+        with clock.pinned_for_seeding():
+            self.state: VendorState = spec.new_state(options, clock)
 
     def reseed(self, options: SeedOptions | None = None) -> None:
         self.options = options or self.options
-        self.state = self.spec.new_state(self.options, self.clock)
+        with self.clock.pinned_for_seeding():
+            self.state = self.spec.new_state(self.options, self.clock)
 
     def reset(self, *, empty: bool = False) -> None:
         """Back to how the emulator started: seeded state, empty log, no faults, limits on."""

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 
 class Clock:
     """Wall and monotonic time plus an offset that only grows."""
 
+    #: seed data is dated from the start of the current hour, so the same seed gives the same data
+    #: however many milliseconds apart two seedings run
+    SEED_GRANULARITY = 3600
+
     def __init__(self) -> None:
         self._offset = 0.0
+        self._pinned: float | None = None
 
     @property
     def offset(self) -> float:
@@ -26,7 +33,19 @@ class Clock:
 
     def time(self) -> float:
         """Seconds since the epoch."""
+        if self._pinned is not None:
+            return self._pinned
         return time.time() + self._offset
+
+    @contextlib.contextmanager
+    def pinned_for_seeding(self) -> Iterator[None]:
+        """Within the block, wall time stands at the start of the current hour (seeding is synchronous)."""
+        now = time.time() + self._offset
+        self._pinned = now - now % self.SEED_GRANULARITY
+        try:
+            yield
+        finally:
+            self._pinned = None
 
     def monotonic(self) -> float:
         return time.monotonic() + self._offset
