@@ -16,7 +16,7 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 
@@ -45,6 +45,12 @@ class GraphQLEndpoint(GraphQL):
         # its connection_init payload (on_ws_connect); until then it sees nothing.
         principal = request.scope.get("destgraph.principal") or NOBODY
         return self._context(principal, request.scope.get("destgraph.request_id", ""))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        await super().__call__(scope, receive, _coded_plain_errors(scope, receive, send))
 
     def _context(self, principal: Principal, request_id: str) -> Context:
         session = self.gateway.session(principal)
@@ -136,6 +142,29 @@ class BodySizeLimit:
             await self.app(scope, limited, send)
         except _TooLarge:
             await _graphql_error(413, f"Request body over {self.max_bytes} bytes", "BAD_REQUEST")(scope, receive, send)
+
+
+def _coded_plain_errors(scope: Scope, receive: Receive, send: Send) -> Send:
+    """Strawberry answers a request it cannot read (bad JSON, no query) in plain text; turn that
+    answer into the GraphQL error shape with a code, like every other error our clients get."""
+    held: dict[str, Any] = {}
+
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            content_type = dict(message.get("headers", [])).get(b"content-type", b"")
+            if message["status"] >= 400 and content_type.startswith(b"text/plain"):
+                held["status"] = message["status"]
+                held["body"] = b""
+                return
+        elif message["type"] == "http.response.body" and "status" in held:
+            held["body"] += message.get("body", b"")
+            if not message.get("more_body"):
+                text = held["body"].decode("utf-8", "replace")
+                await _graphql_error(held["status"], text, "BAD_REQUEST")(scope, receive, send)
+            return
+        await send(message)
+
+    return wrapped
 
 
 class _TooLarge(Exception):

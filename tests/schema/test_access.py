@@ -99,3 +99,20 @@ async def test_metrics_endpoint_counts_upstream_calls(stack: Stack) -> None:
     response = await stack.client.get("/metrics")
     assert "destgraph_upstream_calls_total" in response.text
     assert isinstance(stack.client, httpx.AsyncClient)
+
+
+async def test_a_variable_of_the_wrong_type_is_bad_request(stack: Stack) -> None:
+    body = await stack.query("query($f: Int) { destinations(first: $f) { nodes { id } } }", {"f": "x"})
+    assert body["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    assert "Int cannot represent" in body["errors"][0]["message"]
+
+
+async def test_an_unreadable_body_is_a_coded_graphql_error(stack: Stack) -> None:
+    for body in (b"{not json", b'{"query": 5}'):
+        response = await stack.client.post(
+            "/graphql",
+            content=body,
+            headers={"Authorization": "Bearer dg_test_0123456789abcdef", "Content-Type": "application/json"},
+        )
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"

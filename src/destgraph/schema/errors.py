@@ -94,7 +94,8 @@ def to_graphql_error(error: GraphQLError, request_id: str | None) -> GraphQLErro
     original = error.original_error
     if isinstance(original, errors.DestgraphError):
         message, extensions = original.message, extensions_for(original)
-    elif original is None:
+    elif original is None or isinstance(original, GraphQLError):
+        # graphql-core's own findings (syntax, validation, variable coercion): the request is at fault.
         code = ErrorCode.QUERY_TOO_COMPLEX if any(m in error.message for m in _LIMIT_MESSAGES) else None
         message = error.message
         extensions = {"code": (code or ErrorCode.BAD_REQUEST).value, **(error.extensions or {})}
