@@ -62,8 +62,8 @@ DEVIATIONS = (
 )
 
 
-class _Request:
-    """openapi-core's Request protocol over an httpx.Request, as sent to the vendor's own host."""
+class OpenAPIRequest:
+    """openapi-core's Request protocol over an httpx.Request, as sent to ``host_url``."""
 
     def __init__(self, request: httpx.Request, host_url: str) -> None:
         self.host_url = host_url
@@ -77,29 +77,34 @@ class _Request:
         self.body = request.content or None
 
 
-class _Response:
+class OpenAPIResponse:
+    """openapi-core's Response protocol over an httpx.Response."""
+
     def __init__(self, response: httpx.Response) -> None:
         self.status_code = response.status_code
         self.content_type = response.headers.get("content-type", "").split(";")[0]
         self.headers = Headers(response.headers.multi_items())
-        self.data = response.content
+        # openapi-core has no deserializer for text/event-stream: hand it the text the schema describes.
+        self.data = response.text if self.content_type == "text/event-stream" else response.content
+
+
+#: openapi-core only reads JSON media types it knows by name; Segment's own ones must be taught,
+#: or their bodies pass unchecked
+SEGMENT_MEDIA_TYPES = dict.fromkeys(
+    (
+        "application/vnd.segment.v1+json",
+        "application/vnd.segment.v1beta+json",
+        "application/vnd.segment.v1alpha+json",
+    ),
+    json.loads,
+)
 
 
 @cache
 def _openapi(path: Path) -> tuple[OpenAPI, str]:
     text = path.read_text()
     document: dict[str, Any] = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    # openapi-core only knows how to read JSON media types by name: teach it Segment's own ones,
-    # or their bodies would pass unchecked.
-    vendor_json = dict.fromkeys(
-        (
-            "application/vnd.segment.v1+json",
-            "application/vnd.segment.v1beta+json",
-            "application/vnd.segment.v1alpha+json",
-        ),
-        json.loads,
-    )
-    config = Config(extra_media_type_deserializers=vendor_json)
+    config = Config(extra_media_type_deserializers=SEGMENT_MEDIA_TYPES)
     return OpenAPI.from_dict(document, config=config), document["servers"][0]["url"]
 
 
@@ -121,7 +126,7 @@ class ContractChecker:
         if any(d.covers(self.vendor, response) for d in DEVIATIONS):
             return
         try:
-            self.openapi.validate_response(_Request(response.request, self.host_url), _Response(response))
+            self.openapi.validate_response(OpenAPIRequest(response.request, self.host_url), OpenAPIResponse(response))
         except Exception as exc:
             detail = getattr(exc, "__cause__", None) or exc
             raise ContractViolation(

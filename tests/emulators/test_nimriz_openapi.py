@@ -7,37 +7,13 @@ from typing import Any
 import httpx
 import pytest
 from openapi_core import OpenAPI
-from openapi_core.datatypes import RequestParameters
 from openapi_spec_validator import validate
-from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from destgraph.emulators.nimriz import SPEC, catalog
 from tests.emulators.conftest import EmulatorHandle
+from tests.emulators.contract import OpenAPIRequest, OpenAPIResponse
 
 DESTINATIONS = "/api/integrations/destinations"
-
-
-class _Request:
-    """openapi-core's request protocol over an httpx request, as if sent to api.nimriz.com."""
-
-    def __init__(self, request: httpx.Request) -> None:
-        self.host_url = "https://api.nimriz.com"
-        self.path = request.url.path
-        self.method = request.method.lower()
-        self.parameters = RequestParameters(
-            query=ImmutableMultiDict(request.url.params.multi_items()),
-            header=Headers(request.headers.multi_items()),
-        )
-        self.content_type = request.headers.get("content-type", "application/json")
-        self.body = request.content or None
-
-
-class _Response:
-    def __init__(self, response: httpx.Response) -> None:
-        self.status_code = response.status_code
-        self.content_type = response.headers.get("content-type", "").split(";")[0]
-        self.headers = Headers(response.headers.multi_items())
-        self.data = response.content
 
 
 @pytest.mark.loopback
@@ -74,7 +50,9 @@ async def test_responses_match_the_emulated_openapi_document(nimriz: EmulatorHan
 
     async def check(response: httpx.Response) -> None:
         await response.aread()
-        document.validate_response(_Request(response.request), _Response(response))
+        document.validate_response(
+            OpenAPIRequest(response.request, "https://api.nimriz.com"), OpenAPIResponse(response)
+        )
         seen.append((response.request.method, response.request.url.path, response.status_code))
 
     client = nimriz.client

@@ -2,51 +2,24 @@
 
 from __future__ import annotations
 
-import json
-
-import httpx
 import pytest
 from openapi_core import Config, OpenAPI
-from openapi_core.datatypes import RequestParameters
 from openapi_spec_validator import validate
-from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from destgraph.emulators.segment import DEFAULT_SOURCE_ID, SPEC
 from destgraph.emulators.segment.app import ROUTES
 from destgraph.emulators.segment.catalog import DOCS_ACTION_ID
-from destgraph.emulators.segment.media import V1, V1ALPHA, V1BETA
 from destgraph.emulators.segment.seed import DOCS_DESTINATION_ID, DOCS_SUBSCRIPTION_IDS, SAMPLE_KINESIS_DESTINATION_ID
 from tests.emulators.conftest import EmulatorHandle
+from tests.emulators.contract import SEGMENT_MEDIA_TYPES, OpenAPIRequest, OpenAPIResponse
 
 HOST = "http://emulator.test"
-
-
-class _Request:
-    def __init__(self, request: httpx.Request) -> None:
-        self.host_url = HOST
-        self.path = request.url.path
-        self.method = request.method.lower()
-        self.parameters = RequestParameters(
-            query=ImmutableMultiDict(request.url.params.multi_items()), header=Headers(request.headers.multi_items())
-        )
-        self.content_type = request.headers.get("content-type", "application/json")
-        self.body = request.content or None
-
-
-class _Response:
-    def __init__(self, response: httpx.Response) -> None:
-        self.status_code = response.status_code
-        self.content_type = response.headers.get("content-type", "").split(";")[0]
-        self.headers = Headers(response.headers.multi_items())
-        self.data = response.content
 
 
 def own_document() -> OpenAPI:
     document = SPEC.openapi()
     document["servers"] = [{"url": HOST}]
-    # openapi-core only parses media types it knows; without these the vendor types' bodies go unchecked.
-    vendor_json = dict.fromkeys((V1, V1BETA, V1ALPHA), json.loads)
-    return OpenAPI.from_dict(document, config=Config(extra_media_type_deserializers=vendor_json))
+    return OpenAPI.from_dict(document, config=Config(extra_media_type_deserializers=SEGMENT_MEDIA_TYPES))
 
 
 def test_document_is_valid_openapi_3() -> None:
@@ -107,10 +80,10 @@ async def test_responses_validate_against_the_emulators_own_document(
     response = await segment.control.request(
         method, path, json=body, headers={"Authorization": "Bearer emulator-token"}
     )
-    openapi.validate_response(_Request(response.request), _Response(response))
+    openapi.validate_response(OpenAPIRequest(response.request, HOST), OpenAPIResponse(response))
 
 
 async def test_401_validates_against_the_emulators_own_document(segment: EmulatorHandle) -> None:
     response = await segment.control.get(f"/destinations/{DOCS_DESTINATION_ID}")
     assert response.status_code == 401
-    own_document().validate_response(_Request(response.request), _Response(response))
+    own_document().validate_response(OpenAPIRequest(response.request, HOST), OpenAPIResponse(response))

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import pytest
 from openapi_core import OpenAPI
-from openapi_core.datatypes import RequestParameters
 from openapi_spec_validator import validate
-from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from tests.emulators.conftest import EmulatorHandle
+from tests.emulators.contract import OpenAPIRequest, OpenAPIResponse
 
 WS = "/api/v1/workspaces/ws-demo"
 VENDOR_HOST = "https://composable.zeotap.com"
@@ -34,29 +32,6 @@ ENDPOINTS = {
     ("delete", "/api/v1/workspaces/{workspaceId}/audience-syncs/{syncId}"),
 }
 METHODS = {"get", "put", "post", "delete", "patch"}
-
-
-class _Request:
-    """openapi-core's request protocol over an httpx request, as sent to the vendor's host."""
-
-    def __init__(self, request: httpx.Request) -> None:
-        self.host_url = VENDOR_HOST
-        self.path = request.url.path
-        self.method = request.method.lower()
-        self.parameters = RequestParameters(
-            query=ImmutableMultiDict(request.url.params.multi_items()), header=Headers(request.headers.multi_items())
-        )
-        self.content_type = request.headers.get("content-type", "application/json")
-        self.body = request.content or None
-
-
-class _Response:
-    def __init__(self, response: httpx.Response) -> None:
-        self.status_code = response.status_code
-        self.content_type = response.headers.get("content-type", "").split(";")[0]
-        self.headers = Headers(response.headers.multi_items())
-        # openapi-core has no deserializer for text/event-stream: hand it the text the schema describes.
-        self.data = response.text if self.content_type == "text/event-stream" else response.content
 
 
 async def _document(zeotap: EmulatorHandle) -> dict[str, Any]:
@@ -130,6 +105,6 @@ async def test_responses_validate_against_the_document(zeotap: EmulatorHandle) -
     ]
     statuses = set()
     for response in responses:
-        spec.validate_response(_Request(response.request), _Response(response))
+        spec.validate_response(OpenAPIRequest(response.request, VENDOR_HOST), OpenAPIResponse(response))
         statuses.add(response.status_code)
     assert statuses == {200, 201, 400, 401, 403, 404, 409}
