@@ -101,3 +101,17 @@ async def test_a_query_over_four_vendors_has_its_upstream_calls_in_flight_togeth
     latest_start = max(s for s, _ in spans)
     earliest_end = min(e for _, e in spans)
     assert latest_start < earliest_end, spans
+
+
+async def test_total_count_reuses_the_pages_list_calls(stack: Stack) -> None:
+    await stack.data("{ destinations(first: 10, filter: {providers: [SEGMENT, ZEOTAP]}) { totalCount nodes { id } } }")
+    # The page read Segment with one list call; the total comes from that same call's totalEntries,
+    # and Zeotap's total from one list call answering both.
+    assert len(await stack.upstreams["segment"].calls()) == 1
+    assert len(await stack.upstreams["zeotap"].calls()) == 1
+
+
+async def test_total_count_over_a_vendor_without_totals_costs_no_call(stack: Stack) -> None:
+    data = await stack.data("{ destinations(first: 5, filter: {providers: [SEGMENT, OURS]}) { totalCount } }")
+    assert data["destinations"]["totalCount"] is None
+    assert await stack.upstreams["ours"].calls() == []

@@ -161,6 +161,7 @@ class OursAdapter(BaseAdapter):
         describe_fields=False,
         server_side_pagination=True,
         live_catalog=True,
+        reports_totals=False,
     )
 
     async def list_destinations(self, *, cursor: str | None, limit: int, filter: ListFilter) -> DestinationPage:

@@ -73,6 +73,8 @@ class Capabilities:
     live_catalog: bool
     #: whether a destination can be switched off (Zeotap destinations have no enabled flag)
     can_disable: bool = True
+    #: whether a list tells the total without reading every page (Ours reports none)
+    reports_totals: bool = True
 
 
 @dataclass(frozen=True)

@@ -148,18 +148,29 @@ def _position_after(
     return Position(following) if following is not None else None
 
 
-async def count_destinations(session: Session, scope: DestinationScope) -> int | None:
-    """The total, where every workspace can tell it without reading every page; else None."""
+async def count_destinations(session: Session, scope: DestinationScope, *, first: int | None) -> int | None:
+    """The total, where every workspace can tell it without reading every page; else None.
+
+    Asked with the page's own first-call arguments, so a workspace the page read answers from
+    the request's memo instead of a second call. Nothing is called when any workspace cannot tell.
+    """
+    options = session.settings.gateway
+    limit = page_size(first, default=options.default_page_size, maximum=options.max_page_size)
     workspaces = scope.workspaces(session)
+    if any(
+        not session.adapter(ws.key).capabilities.reports_totals
+        or (session.adapter(ws.key).capabilities.server_side_pagination and not scope.filter.is_empty)
+        for ws in workspaces
+    ):
+        return None
 
     async def one(workspace: WorkspaceConfig) -> int | None:
         adapter = session.adapter(workspace.key)
+        page = await adapter.list_destinations(
+            cursor=None, limit=_vendor_page_size(workspace, limit), filter=scope.filter
+        )
         if adapter.capabilities.server_side_pagination:
-            if not scope.filter.is_empty:
-                return None
-            page = await adapter.list_destinations(cursor=None, limit=1, filter=scope.filter)
             return page.total
-        page = await adapter.list_destinations(cursor=None, limit=0, filter=scope.filter)
         return sum(1 for d in page.destinations if scope.filter.accepts(d))
 
     try:

@@ -251,7 +251,7 @@ class DestinationConnection:
         edges = [DestinationEdge(cursor=e.cursor, node=Destination.from_domain(e.destination)) for e in page.edges]
 
         async def total() -> int | None:
-            return await destination_service.count_destinations(session, scope)
+            return await destination_service.count_destinations(session, scope, first=first)
 
         return cls(
             edges=edges,
