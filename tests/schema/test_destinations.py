@@ -175,3 +175,11 @@ async def test_total_count_adds_up_where_every_vendor_reports_one(stack: Stack) 
     ] == 120
     # Ours reports no totals without reading every page.
     assert (await stack.data(query, {"f": None}))["destinations"]["totalCount"] is None
+
+
+async def test_a_workspaces_destinations_respect_a_filter_that_leaves_it_out(stack: Stack) -> None:
+    ours = await stack.workspace_id("OURS")
+    query = 'query($f: DestinationFilter) { workspace(key: "zeotap-main") { destinations(first: 5, filter: $f) { nodes { id } } } }'
+    assert (await stack.data(query, {"f": {"workspaceIds": [ours]}}))["workspace"]["destinations"]["nodes"] == []
+    assert len((await stack.data(query, {"f": None}))["workspace"]["destinations"]["nodes"]) == 5
+    assert await stack.upstreams["ours"].calls() == []

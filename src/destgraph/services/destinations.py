@@ -29,7 +29,8 @@ class DestinationScope:
     """Which workspaces and what filter a listing covers."""
 
     providers: tuple[Provider, ...] = ()
-    workspace_keys: tuple[str, ...] = ()
+    #: None: every visible workspace
+    workspace_keys: frozenset[str] | None = None
     filter: ListFilter = field(default_factory=ListFilter)
 
     def workspaces(self, session: Session) -> list[WorkspaceConfig]:
@@ -37,7 +38,7 @@ class DestinationScope:
             ws
             for ws in session.visible_workspaces()
             if (not self.providers or ws.provider in self.providers)
-            and (not self.workspace_keys or ws.key in self.workspace_keys)
+            and (self.workspace_keys is None or ws.key in self.workspace_keys)
         ]
 
 

@@ -34,17 +34,20 @@ class DestinationFilter:
     search: str | None = strawberry.field(default=None, description="Case-insensitive substring of the name.")
 
     def scope(self, *, workspace: str | None = None) -> destination_service.DestinationScope:
-        keys: list[str] = []
-        for i, raw in enumerate(self.workspace_ids or []):
-            try:
-                keys.append(GlobalId.decode(raw, expect="Workspace").workspace)
-            except MalformedId as exc:
-                raise InvalidInputError(str(exc), field=("filter", "workspaceIds", str(i))) from exc
+        keys: set[str] | None = None
+        if self.workspace_ids is not None:
+            keys = set()
+            for i, raw in enumerate(self.workspace_ids):
+                try:
+                    keys.add(GlobalId.decode(raw, expect="Workspace").workspace)
+                except MalformedId as exc:
+                    raise InvalidInputError(str(exc), field=("filter", "workspaceIds", str(i))) from exc
         if workspace is not None:
-            keys = [workspace] if not keys or workspace in keys else ["\0none"]
+            # Workspace.destinations: this workspace, unless the filter leaves it out.
+            keys = {workspace} if keys is None else keys & {workspace}
         return destination_service.DestinationScope(
             providers=tuple(self.providers or ()),
-            workspace_keys=tuple(keys),
+            workspace_keys=frozenset(keys) if keys is not None else None,
             filter=ListFilter(enabled=self.enabled, type_keys=tuple(self.type_keys or ()), search=self.search or None),
         )
 
