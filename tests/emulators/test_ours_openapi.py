@@ -12,7 +12,7 @@ from openapi_spec_validator import validate
 
 from destgraph.emulators.ours.openapi import openapi
 from tests.emulators.conftest import EmulatorHandle
-from tests.emulators.contract import _Request, _Response
+from tests.emulators.contract import OpenAPIRequest, OpenAPIResponse
 
 DESTINATIONS = "/rest/v1/destinations"
 METHODS = {"get", "post", "patch", "delete", "put"}
@@ -115,4 +115,4 @@ async def test_responses_validate_against_the_emulated_document(ours: EmulatorHa
     spec = OpenAPI.from_dict(openapi())
     for response in responses:
         await response.aread()
-        spec.validate_response(_Request(response.request, "http://testserver"), _Response(response))
+        spec.validate_response(OpenAPIRequest(response.request, "http://testserver"), OpenAPIResponse(response))
