@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from destgraph.adapters.base import ListFilter
-from destgraph.adapters.nimriz import NimrizAdapter
-from destgraph.adapters.nimriz_writes import DestinationLocks
+from destgraph.adapters.nimriz.adapter import NimrizAdapter
+from destgraph.adapters.nimriz.writes import DestinationLocks
 from destgraph.domain.models import Destination, DestinationSubscription, SubscriptionRef
 from destgraph.domain.secrets import MASK_PREFIX
 from destgraph.domain.writes import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from destgraph.adapters.ours import OursAdapter
+from destgraph.adapters.ours.adapter import OursAdapter
 from destgraph.domain.models import Destination
 from destgraph.domain.writes import DestinationDraft, DestinationPatch, SettingsChange, SubscriptionDraft
 from destgraph.errors import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from destgraph.adapters.base import ListFilter
-from destgraph.adapters.segment import SegmentAdapter
+from destgraph.adapters.segment.adapter import SegmentAdapter
 from destgraph.domain.models import Destination, DestinationSubscription
 from destgraph.domain.writes import (
     DestinationDraft,

@@ -23,7 +23,7 @@ from destgraph.adapters.base import ListFilter
 from destgraph.adapters.errors import CallContext
 from destgraph.adapters.registry import build_client
 from destgraph.adapters.sse import Event, json_events
-from destgraph.adapters.zeotap_writes import TestRun
+from destgraph.adapters.zeotap.writes import TestRun
 from destgraph.domain.models import (
     ConnectionStatus,
     Destination,

@@ -23,8 +23,8 @@ from destgraph.adapters.errors import CallContext
 from destgraph.adapters.parsing import optional_datetime
 from destgraph.adapters.registry import VendorProfile
 from destgraph.adapters.sse import Event, json_events
-from destgraph.adapters.zeotap_catalog import BY_KEY, CATALOG
-from destgraph.adapters.zeotap_writes import TestRun, create_body, real_config, update_body
+from destgraph.adapters.zeotap.catalog import BY_KEY, CATALOG
+from destgraph.adapters.zeotap.writes import TestRun, create_body, real_config, update_body
 from destgraph.config import WorkspaceConfig
 from destgraph.domain.models import (
     Capabilities,

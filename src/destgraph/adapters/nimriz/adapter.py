@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from destgraph.adapters.base import BaseAdapter, ListFilter
-from destgraph.adapters.nimriz_catalog import BY_KEY, CATALOG
-from destgraph.adapters.nimriz_writes import (
+from destgraph.adapters.nimriz.catalog import BY_KEY, CATALOG
+from destgraph.adapters.nimriz.writes import (
     DESTINATION_LOCKS,
     DESTINATIONS,
     action_bodies,

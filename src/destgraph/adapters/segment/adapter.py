@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
-from destgraph.adapters import segment_writes as writes
+from destgraph.adapters.segment import writes
 from destgraph.adapters.base import BaseAdapter, ListFilter, MetricsWindow, get_or_none
 from destgraph.adapters.budget import RateBudget
 from destgraph.adapters.parsing import optional_datetime, require

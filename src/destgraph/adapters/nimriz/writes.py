@@ -12,7 +12,7 @@ import asyncio
 import weakref
 from typing import Any
 
-from destgraph.adapters.nimriz_catalog import BY_KEY
+from destgraph.adapters.nimriz.catalog import BY_KEY
 from destgraph.domain.models import JSONObject
 from destgraph.domain.secrets import is_masked
 from destgraph.domain.writes import DestinationDraft, SettingsChange, SubscriptionDraft, SubscriptionPatch
