@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
-from destgraph.adapters.segment import writes
 from destgraph.adapters.base import BaseAdapter, ListFilter, MetricsWindow, get_or_none
 from destgraph.adapters.budget import RateBudget
 from destgraph.adapters.parsing import optional_datetime, require
 from destgraph.adapters.registry import VendorProfile
+from destgraph.adapters.segment import writes
 from destgraph.config import WorkspaceConfig
 from destgraph.domain.models import (
     ActionDefinition,
