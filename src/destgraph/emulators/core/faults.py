@@ -5,17 +5,50 @@ queued statuses answer the next calls one each (deterministic, for retry tests; 
 through, so ``[0, 500]`` fails the second); otherwise the
 latency (fixed plus uniform jitter) is slept, and an error status may be drawn from the error rates.
 ``sse_step_delay_ms`` slows each event of a server-sent-event stream.
+
+``corrupt`` (``{"kind": K, "field": NAME, "limit": N}``) mangles the reply the vendor's handler
+produced, after the handler ran (a create or update stays applied). Only replies the handler
+answered are corrupted, not the down switch, injected errors, auth failures or rate limits:
+- ``drop_field``: removes key ``field`` from the first ``limit`` JSON objects having it (all of
+  them without a limit), depth first in document order;
+- ``wrong_type``: gives key ``field`` of those objects a value of another JSON type (string ->
+  ``12345``, number -> ``"not-a-number"``, bool -> ``"yes"``, list -> ``{"unexpected": true}``,
+  object -> ``"unexpected"``, null -> ``0``);
+- ``truncate``: cuts the body to half its bytes, status and content type kept;
+- ``html``: a proxy's ``502 Bad Gateway`` HTML page as the body (``text/html``), status kept;
+- ``empty``: status 200 and an empty body;
+- ``error_200``: status 200 with the vendor's own error body for a 500.
+``drop_field`` and ``wrong_type`` need ``field`` and touch JSON bodies only (``application/json``
+or ``+json``); the others take neither ``field`` nor ``limit`` and touch any body. Server-sent
+event streams (``text/event-stream``) are never corrupted. Content-Length follows the new body,
+and the request log marks a corrupted call with ``"corrupted": K``; a reply the plan left as it
+was (no such field, an empty body to truncate) is not marked.
+
+``path_pattern`` and ``methods`` narrow every fault above, corruption included, to the calls they match.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 INJECTABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+#: the ways ``corrupt`` can mangle a reply; the first two change fields of a JSON body
+CORRUPT_KINDS = ("drop_field", "wrong_type", "truncate", "html", "empty", "error_200")
+FIELD_KINDS = frozenset({"drop_field", "wrong_type"})
+
+#: what a proxy in front of the vendor answers when the vendor's reply does not reach it
+HTML_ERROR_PAGE = (
+    b"<!DOCTYPE html>\n<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n"
+    b"<center><h1>502 Bad Gateway</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n"
+)
+HTML_CONTENT_TYPE = "text/html; charset=utf-8"
 
 
 class FaultPlanError(ValueError):
@@ -37,6 +70,8 @@ class FaultPlan:
     #: only requests whose path matches this regular expression (and method, if set) are affected
     path_pattern: str | None = None
     methods: frozenset[str] | None = None
+    #: how to mangle the handler's reply, if at all
+    corrupt: Corruption | None = None
 
     @classmethod
     def from_json(cls, body: dict[str, Any]) -> FaultPlan:
@@ -50,6 +85,7 @@ class FaultPlan:
             "sse_step_delay_ms",
             "path_pattern",
             "methods",
+            "corrupt",
         }
         unknown = set(body) - known
         if unknown:
@@ -65,6 +101,7 @@ class FaultPlan:
                 sse_step_delay_ms=_non_negative(body.get("sse_step_delay_ms", 0), "sse_step_delay_ms"),
                 path_pattern=body.get("path_pattern"),
                 methods=frozenset(m.upper() for m in body["methods"]) if body.get("methods") else None,
+                corrupt=Corruption.from_json(body.get("corrupt")),
             )
         except (TypeError, AttributeError) as exc:
             raise FaultPlanError(f"malformed fault plan: {exc}") from exc
@@ -88,6 +125,7 @@ class FaultPlan:
             "sse_step_delay_ms": self.sse_step_delay_ms,
             "path_pattern": self.path_pattern,
             "methods": sorted(self.methods) if self.methods else None,
+            "corrupt": self.corrupt.to_json() if self.corrupt else None,
         }
 
     def applies_to(self, method: str, path: str) -> bool:
@@ -112,6 +150,131 @@ class FaultPlan:
                 return status
             roll -= rate
         return None
+
+
+@dataclass(frozen=True)
+class CorruptedReply:
+    """What a corrupted reply answers instead: its status, body and, if changed, content type."""
+
+    status: int
+    body: bytes
+    content_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Corruption:
+    """One ``corrupt`` setting: the kind of damage, the JSON key it targets and how many objects."""
+
+    kind: str
+    field: str | None = None
+    #: how many objects lose or get a wrong ``field``; None is all of them
+    limit: int | None = None
+
+    @classmethod
+    def from_json(cls, value: Any) -> Corruption | None:
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise FaultPlanError('corrupt must be an object like {"kind": "drop_field", "field": "id"}')
+        unknown = set(value) - {"kind", "field", "limit"}
+        if unknown:
+            raise FaultPlanError(f"unknown corrupt settings: {', '.join(sorted(unknown))}")
+        kind = value.get("kind")
+        if kind not in CORRUPT_KINDS:
+            raise FaultPlanError(f"corrupt kind must be one of {', '.join(CORRUPT_KINDS)}; got {kind!r}")
+        name = value.get("field")
+        limit = value.get("limit")
+        if kind in FIELD_KINDS:
+            if not isinstance(name, str) or not name:
+                raise FaultPlanError(f"corrupt kind {kind} needs a field: the JSON key to change")
+            if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
+                raise FaultPlanError("corrupt limit must be a positive integer")
+            if limit is not None and limit < 1:
+                raise FaultPlanError(f"corrupt limit must be a positive integer; got {limit}")
+        else:
+            if name is not None:
+                raise FaultPlanError(f"corrupt kind {kind} mangles the whole body and takes no field")
+            if limit is not None:
+                raise FaultPlanError(f"corrupt kind {kind} mangles the whole body and takes no limit")
+        return cls(kind=kind, field=name, limit=limit)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "field": self.field, "limit": self.limit}
+
+    def accepts(self, content_type: str) -> bool:
+        """Whether a reply of this content type is corrupted; event streams never are."""
+        media_type = content_type.split(";")[0].strip().lower()
+        if media_type == "text/event-stream":
+            return False
+        if self.kind in FIELD_KINDS:
+            return media_type == "application/json" or media_type.endswith("+json")
+        return True
+
+    def apply(self, status: int, body: bytes, vendor_error: Callable[[], tuple[bytes, str]]) -> CorruptedReply | None:
+        """The reply to answer instead of ``status`` and ``body``, or None to leave it as it was.
+
+        ``vendor_error`` renders the vendor's 500 error body and content type, for ``error_200``.
+        """
+        if self.kind in FIELD_KINDS:
+            try:
+                document = json.loads(body)
+                if not self.mangle(document):
+                    return None
+                return CorruptedReply(status, _encode_json(document))
+            except (UnicodeError, ValueError, RecursionError):
+                return None  # not JSON after all (or not JSON we could write back): left alone
+        if self.kind == "truncate":
+            return CorruptedReply(status, body[: len(body) // 2]) if body else None
+        if self.kind == "html":
+            return CorruptedReply(status, HTML_ERROR_PAGE, HTML_CONTENT_TYPE)
+        if self.kind == "empty":
+            return CorruptedReply(200, b"")
+        error_body, content_type = vendor_error()
+        return CorruptedReply(200, error_body, content_type)
+
+    def mangle(self, document: Any) -> int:
+        """Drop or retype ``field`` in ``document``, in place; the number of objects changed."""
+        assert self.field is not None
+        key = self.field
+        remaining = self.limit
+        changed = 0
+        # Depth first, in document order: an object before the objects nested in it.
+        stack: list[Any] = [document]
+        while stack and remaining != 0:
+            node = stack.pop()
+            if isinstance(node, dict):
+                if key in node:
+                    if self.kind == "drop_field":
+                        del node[key]
+                    else:
+                        node[key] = wrong_type(node[key])
+                    changed += 1
+                    remaining = None if remaining is None else remaining - 1
+                # The changed value itself is not searched: it is gone or no longer the original.
+                stack.extend(reversed([v for k, v in node.items() if k != key]))
+            elif isinstance(node, list):
+                stack.extend(reversed(node))
+        return changed
+
+
+def wrong_type(value: Any) -> Any:
+    """A value of another JSON type than ``value``."""
+    if value is None:
+        return 0
+    if isinstance(value, bool):
+        return "yes"
+    if isinstance(value, int | float):
+        return "not-a-number"
+    if isinstance(value, str):
+        return 12345
+    if isinstance(value, list):
+        return {"unexpected": True}
+    return "unexpected"
+
+
+def _encode_json(document: Any) -> bytes:
+    # As Starlette's JSONResponse encodes: compact, UTF-8.
+    return json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
 def _status(value: Any) -> int:

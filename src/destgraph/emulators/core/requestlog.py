@@ -2,6 +2,7 @@
 
 Calls to the control API (``/_emulator/``) and to ``/`` are not vendor calls and are not logged.
 Times are the emulator clock's epoch seconds; start and end let a test prove calls overlapped.
+A call whose reply the fault plan corrupted names the kind of damage in ``corrupted``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ class LoggedRequest:
     ended_at: float
     #: ``latency``, ``error``, ``down`` or ``rate_limited`` when the answer was not the handler's own
     intervention: str | None = None
+    #: the fault plan's ``corrupt`` kind (``drop_field``, ``html`` ...) when it mangled the reply
+    corrupted: str | None = None
 
     @property
     def duration_ms(self) -> float:
