@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 
@@ -31,7 +32,7 @@ logger = logging.getLogger("destgraph")
 NOBODY = Principal(name="anonymous", scopes=frozenset(), visible=frozenset())
 
 
-class GraphQLEndpoint(GraphQL):
+class GraphQLEndpoint(GraphQL[Context, None]):
     """Strawberry's ASGI view with our context, auth and GraphiQL page."""
 
     def __init__(self, gateway: Gateway, *, graphiql_headers: Mapping[str, str] | None = None) -> None:
@@ -40,7 +41,7 @@ class GraphQLEndpoint(GraphQL):
         self.gateway = gateway
         self._graphiql_headers = dict(graphiql_headers or {})
 
-    async def get_context(self, request: Any, response: Any) -> Context:  # type: ignore[override]
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         # Without a key only the GraphiQL page is served, and a websocket may still present one in
         # its connection_init payload (on_ws_connect); until then it sees nothing.
         principal = request.scope.get("destgraph.principal") or NOBODY
@@ -56,7 +57,7 @@ class GraphQLEndpoint(GraphQL):
         session = self.gateway.session(principal)
         return Context(session=session, loaders=Loaders.for_session(session), request_id=request_id)
 
-    async def on_ws_connect(self, context: Context) -> None:  # type: ignore[override]
+    async def on_ws_connect(self, context: Context) -> None:
         """Authenticate a websocket by its connection_init payload when its upgrade carried no key."""
         if context.session.principal is not NOBODY:
             return None
@@ -70,7 +71,7 @@ class GraphQLEndpoint(GraphQL):
         context.session, context.loaders = fresh.session, fresh.loaders
         return None
 
-    async def render_graphql_ide(self, request: Request) -> Response:  # type: ignore[override]
+    async def render_graphql_ide(self, request: Request) -> Response:
         from starlette.responses import HTMLResponse
 
         assets = self.gateway.settings.gateway.graphiql_assets_url

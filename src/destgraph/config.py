@@ -30,7 +30,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
@@ -151,7 +151,7 @@ def load_settings(path: Path, environ: Mapping[str, str] | None = None) -> Setti
     return settings_from_dict(document, environ)
 
 
-def settings_from_dict(document: dict, environ: Mapping[str, str] | None = None) -> Settings:
+def settings_from_dict(document: dict[str, Any], environ: Mapping[str, str] | None = None) -> Settings:
     environ = os.environ if environ is None else environ
     try:
         settings = Settings.model_validate(document)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
+from typing import Any
 
 from destgraph.config import Settings, hash_api_key, settings_from_dict
 
@@ -35,7 +36,7 @@ def demo_settings(
     urls: Mapping[str, str], *, api_key: str, vendor_token: str, segment_source_id: str | None = None
 ) -> Settings:
     """Settings with one workspace per emulator, and one read-write API key for everything."""
-    document = {
+    document: dict[str, Any] = {
         "gateway": {"introspection": True, "graphiql": True, **_graphiql_assets(os.environ)},
         "workspaces": [
             {
@@ -74,5 +75,5 @@ def demo_settings(
         ],
     }
     if segment_source_id is None:
-        del document["workspaces"][0]["default_source_id"]  # type: ignore[index, attr-defined]
+        del document["workspaces"][0]["default_source_id"]
     return settings_from_dict(document, {DEMO_TOKEN_ENV: vendor_token})

@@ -24,6 +24,8 @@ Messages never hold secrets: the upstream client scrubs vendor messages before r
 
 from __future__ import annotations
 
+from destgraph.domain.problems import ProblemCode
+
 
 class DestgraphError(Exception):
     """Base of every error the gateway raises on purpose."""
@@ -103,9 +105,11 @@ class NotFoundError(DestgraphError):
 class InvalidInputError(DestgraphError):
     """Input rejected before any upstream call."""
 
-    def __init__(self, message: str, *, field: tuple[str, ...] = ()) -> None:
+    def __init__(self, message: str, *, field: tuple[str, ...] = (), code: ProblemCode = ProblemCode.INVALID) -> None:
         super().__init__(message)
         self.field = field
+        #: the userError code a mutation reports this as
+        self.code = code
 
 
 class BadCursorError(DestgraphError):

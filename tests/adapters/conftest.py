@@ -10,12 +10,13 @@ import httpx
 import pytest
 
 from destgraph.adapters.accounting import CallAccounting
-from destgraph.adapters.base import BaseAdapter
+from destgraph.adapters.contract import VendorAdapter
 from destgraph.adapters.registry import build_adapter, build_client
 from destgraph.adapters.upstream import RequestUpstream, UpstreamClient
 from destgraph.config import WorkspaceConfig
 from destgraph.emulators import create_app
 from destgraph.emulators.core import DEFAULT_TOKEN, SeedOptions
+from destgraph.state import InMemoryLocks
 
 WORKSPACE_KEYS = {"segment": "segment-main", "ours": "ours-main", "zeotap": "zeotap-main", "nimriz": "nimriz-main"}
 
@@ -27,10 +28,12 @@ class VendorUnderTest:
     name: str
     client: UpstreamClient
     control: httpx.AsyncClient
+    #: the locks every adapter of this vendor shares, as the adapters of one app do
+    locks: InMemoryLocks
 
-    def adapter(self) -> BaseAdapter:
+    def adapter(self) -> VendorAdapter:
         """A fresh adapter, as each GraphQL request gets one (its own GET memo)."""
-        return build_adapter(RequestUpstream(self.client))
+        return build_adapter(RequestUpstream(self.client), self.locks)
 
     async def calls(self, method: str | None = None) -> list[dict[str, Any]]:
         params = {"method": method} if method else {}
@@ -69,7 +72,7 @@ async def vendor_under_test(name: str, *, destinations: int = 40) -> AsyncIterat
     client = build_client(workspace(name), accounting=CallAccounting(), rate_wait_seconds=0.5, transport=transport)
     control = httpx.AsyncClient(transport=transport, base_url="http://emulator")
     try:
-        yield VendorUnderTest(name=name, client=client, control=control)
+        yield VendorUnderTest(name=name, client=client, control=control, locks=InMemoryLocks())
     finally:
         await client.aclose()
         await control.aclose()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from destgraph.adapters.base import ListFilter
+from destgraph.domain.queries import ListFilter
 from tests.adapters.conftest import VendorUnderTest
 
 

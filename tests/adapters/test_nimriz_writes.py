@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import weakref
 from typing import Any
 
 import pytest
 
-from destgraph.adapters.base import ListFilter
 from destgraph.adapters.nimriz.adapter import NimrizAdapter
-from destgraph.adapters.nimriz.writes import DestinationLocks
 from destgraph.domain.models import Destination, DestinationSubscription, SubscriptionRef
+from destgraph.domain.queries import ListFilter
 from destgraph.domain.secrets import MASK_PREFIX
 from destgraph.domain.writes import (
     DestinationDraft,
@@ -434,17 +432,6 @@ async def test_a_write_is_not_retried_when_nimriz_is_rate_limited(nimriz: Vendor
     with pytest.raises(UpstreamRateLimited):
         await adapter(nimriz).update_destination(destination, DestinationPatch(name="Later"))
     assert (await routes(nimriz)).count(PUT) == 1
-
-
-async def test_destination_locks_are_per_destination_and_released_when_unused() -> None:
-    locks = DestinationLocks()
-    first = locks.lock("nimriz-main", "d1")
-    assert locks.lock("nimriz-main", "d1") is first
-    assert locks.lock("nimriz-main", "d2") is not first
-    assert locks.lock("other", "d1") is not first
-    unused = weakref.ref(first)
-    del first
-    assert unused() is None
 
 
 # -- test_destination (test-send) -------------------------------------------------------------------

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from destgraph.adapters.base import ListFilter
 from destgraph.adapters.segment.adapter import SegmentAdapter
 from destgraph.domain.models import Destination, DestinationSubscription
+from destgraph.domain.queries import ListFilter
 from destgraph.domain.writes import (
     DestinationDraft,
     DestinationPatch,

@@ -19,7 +19,6 @@ import pytest
 import uvicorn
 
 from destgraph.adapters.accounting import CallAccounting
-from destgraph.adapters.base import ListFilter
 from destgraph.adapters.errors import CallContext
 from destgraph.adapters.registry import build_client
 from destgraph.adapters.sse import Event, json_events
@@ -31,6 +30,7 @@ from destgraph.domain.models import (
     Provider,
     SubscriptionRef,
 )
+from destgraph.domain.queries import ListFilter
 from destgraph.domain.writes import (
     DestinationDraft,
     DestinationPatch,
@@ -50,6 +50,7 @@ from destgraph.errors import (
     UpstreamProtocolError,
     UpstreamRejected,
 )
+from destgraph.state import InMemoryLocks
 from tests.adapters.conftest import VendorUnderTest, workspace
 
 BASE = "/api/v1/workspaces/ws-demo/destinations"
@@ -538,7 +539,7 @@ async def zeotap_served() -> AsyncIterator[VendorUnderTest]:
     )
     control = httpx.AsyncClient(base_url=url, timeout=10)
     try:
-        yield VendorUnderTest(name="zeotap", client=client, control=control)
+        yield VendorUnderTest(name="zeotap", client=client, control=control, locks=InMemoryLocks())
     finally:
         await client.aclose()
         await control.aclose()

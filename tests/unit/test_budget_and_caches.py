@@ -1,14 +1,24 @@
-"""Sliding-window rate budgets and the cross-request caches."""
+"""The in-process state ports: sliding-window budgets, named locks, idempotency records, caches."""
 
 from __future__ import annotations
 
 import asyncio
+import gc
 
 import pytest
 
-from destgraph.adapters.budget import BudgetExhausted, RateBudget, SlidingWindow
 from destgraph.domain.models import DestinationType, Provider
 from destgraph.services.caches import CatalogCache
+from destgraph.state import (
+    BudgetExhausted,
+    InMemoryBudgets,
+    InMemoryCache,
+    InMemoryIdempotency,
+    InMemoryLocks,
+    LockTimeout,
+    RateBudget,
+)
+from destgraph.state.memory import SlidingWindow
 
 
 class FakeClock:
@@ -31,9 +41,86 @@ async def test_sliding_window_admits_exactly_the_budget_in_any_window() -> None:
     await window.acquire(patience=0)
 
 
+async def test_a_multi_step_write_takes_all_its_turns_or_none() -> None:
+    clock = FakeClock()
+    window = SlidingWindow(RateBudget(calls=5, seconds=60), clock=clock)
+    await window.acquire(patience=0, count=3)
+    with pytest.raises(BudgetExhausted):
+        await window.acquire(patience=0, count=3)  # only two turns left: take none
+    await window.acquire(patience=0, count=2)
+    with pytest.raises(BudgetExhausted) as refused:
+        await window.acquire(patience=0)
+    assert refused.value.wait == pytest.approx(60)
+    with pytest.raises(BudgetExhausted):
+        await window.acquire(patience=1000, count=6)  # more than the budget can ever hold
+
+
+async def test_budgets_are_shared_by_name_and_separate_across_names() -> None:
+    budgets = InMemoryBudgets(clock=FakeClock())
+    limit = RateBudget(calls=2, seconds=60)
+    await budgets.acquire("zeotap:ws:1", limit, patience=0, count=2)
+    with pytest.raises(BudgetExhausted):
+        await budgets.acquire("zeotap:ws:1", limit, patience=0)
+    await budgets.acquire("zeotap:other:1", limit, patience=0)
+
+
+async def test_a_lock_serializes_its_holders_and_times_out() -> None:
+    locks = InMemoryLocks()
+    order: list[str] = []
+
+    async def hold(name: str, tag: str) -> None:
+        async with locks.hold(name, patience=1):
+            order.append(f"{tag} in")
+            await asyncio.sleep(0.01)
+            order.append(f"{tag} out")
+
+    await asyncio.gather(hold("d1", "a"), hold("d1", "b"))
+    assert order == ["a in", "a out", "b in", "b out"]
+    async with locks.hold("d1", patience=1):
+        with pytest.raises(LockTimeout):
+            async with locks.hold("d1", patience=0.01):
+                pass
+        async with locks.hold("d2", patience=0.01):  # another name is another lock
+            pass
+
+
+async def test_unused_locks_are_not_kept() -> None:
+    locks = InMemoryLocks()
+    async with locks.hold("d1", patience=1):
+        pass
+    gc.collect()
+    async with locks.hold("d2", patience=1):
+        assert len(locks._locks) == 1
+
+
+async def test_idempotency_records_claim_complete_wait_and_release() -> None:
+    clock = FakeClock()
+    records = InMemoryIdempotency(clock=clock)
+    assert await records.claim("s", "k", "f1", ttl_seconds=60) is None
+    running = await records.claim("s", "k", "f1", ttl_seconds=60)
+    assert running is not None and running.status == "running"
+    waiter = asyncio.ensure_future(records.wait("s", "k", patience=5))
+    await records.complete("s", "k", {"id": "d1"}, ttl_seconds=60)
+    done = await waiter
+    assert done is not None and (done.status, done.result) == ("done", {"id": "d1"})
+    await records.release("s", "k")
+    assert await records.claim("s", "k", "f2", ttl_seconds=60) is None
+    clock.now += 61
+    assert await records.claim("s", "k", "f3", ttl_seconds=60) is None  # expired: claimable again
+
+
+async def test_cache_entries_expire() -> None:
+    clock = FakeClock()
+    cache = InMemoryCache(clock=clock)
+    await cache.set("a", {"x": 1}, ttl_seconds=10)
+    assert await cache.get("a") == {"x": 1}
+    clock.now += 10
+    assert await cache.get("a") is None
+
+
 async def test_catalog_cache_lists_once_within_its_ttl_and_joins_concurrent_refreshes() -> None:
     clock = FakeClock()
-    cache = CatalogCache(ttl_seconds=60, clock=clock)
+    cache = CatalogCache(InMemoryCache(clock=clock), ttl_seconds=60)
     calls = 0
 
     async def fetch() -> list[DestinationType]:
@@ -52,25 +139,11 @@ async def test_catalog_cache_lists_once_within_its_ttl_and_joins_concurrent_refr
 
 
 async def test_primed_types_answer_without_a_listing() -> None:
-    cache = CatalogCache(ttl_seconds=60)
-    cache.prime("ws", DestinationType(provider=Provider.SEGMENT, key="amplitude", label="Amplitude"))
+    cache = CatalogCache(InMemoryCache(), ttl_seconds=60)
+    await cache.prime("ws", [DestinationType(provider=Provider.SEGMENT, key="amplitude", label="Amplitude")])
 
     async def fetch() -> list[DestinationType]:
         raise AssertionError("must not list")
 
     found = await cache.get("ws", "amplitude", fetch)
     assert found is not None and found.label == "Amplitude"
-
-
-async def test_a_multi_step_write_takes_all_its_turns_or_none() -> None:
-    clock = FakeClock()
-    window = SlidingWindow(RateBudget(calls=5, seconds=60), clock=clock)
-    await window.acquire(patience=0, count=3)
-    with pytest.raises(BudgetExhausted):
-        await window.acquire(patience=0, count=3)  # only two turns left: take none
-    await window.acquire(patience=0, count=2)
-    with pytest.raises(BudgetExhausted) as refused:
-        await window.acquire(patience=0)
-    assert refused.value.wait == pytest.approx(60)
-    with pytest.raises(BudgetExhausted):
-        await window.acquire(patience=1000, count=6)  # more than the budget can ever hold

@@ -1,17 +1,18 @@
-"""The port every vendor adapter implements, and what the rest of the gateway may ask of it.
+"""What most vendor adapters share: the workspace's upstream view, locks, and 'unsupported'.
 
-An adapter knows one vendor and nothing of GraphQL: it turns unified requests into that vendor's
-calls and the vendor's JSON into ``domain.models``. Adapters are built per GraphQL request over a
-``RequestUpstream`` (cheap objects), so the same GET is never made twice in one request.
+``BaseAdapter`` satisfies ``VendorAdapter`` (adapters/contract.py) for everything a vendor may
+lack: a capability it does not have answers UnsupportedError, a check it does not need finds
+nothing, a vendor-specific input field it has no place for is a problem naming that field.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from typing import ClassVar, Protocol
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from typing import Any, ClassVar
 
+from destgraph.adapters.contract import DestinationInput, Field
+from destgraph.adapters.errors import CallContext
 from destgraph.adapters.upstream import RequestUpstream
 from destgraph.config import WorkspaceConfig
 from destgraph.domain.models import (
@@ -22,10 +23,11 @@ from destgraph.domain.models import (
     DestinationPage,
     DestinationSubscription,
     DestinationType,
-    Granularity,
     JSONObject,
     Provider,
 )
+from destgraph.domain.problems import ProblemCode, Problems
+from destgraph.domain.queries import ListFilter, MetricsWindow
 from destgraph.domain.writes import (
     CreatedDestination,
     DestinationDraft,
@@ -35,117 +37,83 @@ from destgraph.domain.writes import (
     TestOutcome,
     TestStep,
 )
-from destgraph.errors import UnsupportedError, UpstreamNotFound
+from destgraph.errors import (
+    UnsupportedError,
+    UpstreamError,
+    UpstreamNotFound,
+    UpstreamProtocolError,
+    UpstreamUnavailable,
+)
+from destgraph.state import LockPort, LockTimeout
 
-
-@dataclass(frozen=True)
-class ListFilter:
-    """What the caller filters on; an adapter pushes down what its vendor can, the service the rest."""
-
-    enabled: bool | None = None
-    type_keys: tuple[str, ...] = ()
-    search: str | None = None
-
-    @property
-    def is_empty(self) -> bool:
-        return self.enabled is None and not self.type_keys and not self.search
-
-    def accepts(self, destination: Destination) -> bool:
-        if self.enabled is not None and destination.enabled != self.enabled:
-            return False
-        if self.type_keys and destination.type_key not in self.type_keys:
-            return False
-        return not self.search or self.search.lower() in destination.name.lower()
-
-
-@dataclass(frozen=True)
-class MetricsWindow:
-    source_id: str | None
-    start_time: datetime | None
-    end_time: datetime | None
-    granularity: Granularity
-
-
-class VendorAdapter(Protocol):
-    """Read side of one vendor workspace."""
-
-    provider: ClassVar[Provider]
-    capabilities: ClassVar[Capabilities]
-
-    @property
-    def workspace(self) -> WorkspaceConfig: ...
-
-    async def list_destinations(self, *, cursor: str | None, limit: int, filter: ListFilter) -> DestinationPage:
-        """One upstream list call. Filters the vendor supports are pushed down; others may be ignored."""
-        ...
-
-    async def get_destinations(self, native_ids: Sequence[str]) -> list[Destination | None]:
-        """The destinations with these ids, None for those that do not exist, in the order asked."""
-        ...
-
-    async def list_destination_types(self) -> list[DestinationType]: ...
-
-    async def list_subscriptions(self, destination: Destination) -> list[DestinationSubscription]: ...
-
-    async def get_delivery_metrics(self, destination: Destination, window: MetricsWindow) -> DeliveryMetrics: ...
-
-    async def describe_fields(self, destination: Destination) -> list[DestinationField]: ...
-
-    async def probe(self) -> None:
-        """The cheapest authenticated call, for health checks; raises UpstreamError on failure."""
-        ...
-
-
-class VendorWriter(Protocol):
-    """Write side of one vendor workspace. Inputs are validated and merged by the services first.
-
-    Errors: vendor refusals raise UpstreamRejected (UpstreamConflict for 409); a write the vendor
-    cannot express raises InvalidInputError naming the input field; missing capabilities raise
-    UnsupportedError. Writes are never retried (the vendor may have applied them).
-    """
-
-    async def create_destination(self, draft: DestinationDraft) -> CreatedDestination: ...
-
-    async def update_destination(self, current: Destination, patch: DestinationPatch) -> Destination: ...
-
-    async def delete_destination(self, current: Destination) -> None: ...
-
-    async def create_subscription(
-        self, destination: Destination, draft: SubscriptionDraft
-    ) -> DestinationSubscription: ...
-
-    async def update_subscription(
-        self, destination: Destination, current: DestinationSubscription, patch: SubscriptionPatch
-    ) -> DestinationSubscription: ...
-
-    async def delete_subscription(self, destination: Destination, current: DestinationSubscription) -> None: ...
-
-    async def test_destination(
-        self, destination: Destination, subscription: DestinationSubscription | None
-    ) -> TestOutcome: ...
-
-    async def test_settings(self, type_key: str, settings: JSONObject) -> TestOutcome: ...
-
-    def stream_test(self, destination: Destination) -> AsyncIterator[TestStep]:
-        """The steps of a connection test as the vendor reports them, then the destination is updated."""
-        ...
+#: how long a read-modify-write waits for another one on the same object before giving up
+LOCK_TIMEOUT_SECONDS = 30.0
 
 
 class BaseAdapter:
-    """Shared plumbing: the workspace, its upstream view, and 'unsupported' for missing capabilities."""
+    """Shared plumbing and the defaults of the contract."""
 
     provider: ClassVar[Provider]
     capabilities: ClassVar[Capabilities]
+    page_size_maximum: ClassVar[int | None] = None
 
-    def __init__(self, upstream: RequestUpstream) -> None:
+    def __init__(self, upstream: RequestUpstream, locks: LockPort) -> None:
         self.upstream = upstream
+        self.locks = locks
 
     @property
     def workspace(self) -> WorkspaceConfig:
         return self.upstream.workspace
 
+    @property
+    def name(self) -> str:
+        """The vendor's name as people write it, for messages."""
+        return self.provider.name.title()
+
+    def context(self, operation: str) -> CallContext:
+        return CallContext(self.provider.value, self.workspace.key, operation)
+
+    def protocol_error(self, what: str, operation: str = "parse") -> UpstreamProtocolError:
+        return UpstreamProtocolError(f"{self.provider.value} {what}", **self.context(operation).as_kwargs())
+
+    def not_found(self, what: str, operation: str) -> UpstreamNotFound:
+        return UpstreamNotFound(f"{self.provider.value} has no {what}", **self.context(operation).as_kwargs())
+
+    @asynccontextmanager
+    async def serialized(self, native_id: str, operation: str) -> AsyncIterator[None]:
+        """Hold the lock of one vendor object for a read-modify-write of it (through the lock port,
+        so replicas sharing a store serialize too); a lock not free in time is a retryable fault."""
+        name = f"{self.provider.value}:{self.workspace.key}:{native_id}"
+        try:
+            async with self.locks.hold(name, patience=LOCK_TIMEOUT_SECONDS):
+                yield
+        except LockTimeout:
+            raise UpstreamUnavailable(
+                f"another write to this {self.name} object is still running; retry later",
+                **self.context(operation).as_kwargs(),
+            ) from None
+
     def _unsupported(self, what: str) -> UnsupportedError:
-        return UnsupportedError(f"{self.provider.name.title()} has no {what}")
+        return UnsupportedError(f"{self.name} has no {what}")
+
+    # -- reads ------------------------------------------------------------------------------------
+
+    async def list_destinations(self, *, cursor: str | None, limit: int | None, filter: ListFilter) -> DestinationPage:
+        raise NotImplementedError
+
+    async def get_destinations(
+        self, native_ids: Sequence[str], *, fresh: bool = False
+    ) -> list[Destination | UpstreamError | None]:
+        """For vendors whose list answers everything: one list call answers every id."""
+        if fresh:
+            self.upstream.forget()
+        page = await self.list_destinations(cursor=None, limit=None, filter=ListFilter())
+        found: dict[str, Destination | UpstreamError] = {r.native_id: r.error for r in page.rejected if r.native_id}
+        found.update((d.native_id, d) for d in page.destinations)
+        return [found.get(i) for i in native_ids]
+
+    async def list_destination_types(self) -> list[DestinationType]:
+        raise NotImplementedError
 
     async def list_subscriptions(self, destination: Destination) -> list[DestinationSubscription]:
         return []
@@ -155,6 +123,41 @@ class BaseAdapter:
 
     async def describe_fields(self, destination: Destination) -> list[DestinationField]:
         raise self._unsupported("field descriptions")
+
+    async def probe(self) -> None:
+        raise NotImplementedError
+
+    async def delete_blockers(self, destination: Destination) -> list[str]:
+        return []
+
+    # -- checks -----------------------------------------------------------------------------------
+
+    def default_source_ids(self) -> tuple[str, ...]:
+        return ()
+
+    def check_destination(self, given: DestinationInput, problems: Problems, *, creating: bool) -> None:
+        """Vendors without sources or shared connections refuse both fields."""
+        if given.source_ids:
+            problems.add(("input", "sourceIds"), f"{self.name} destinations have no sources", ProblemCode.UNSUPPORTED)
+        if given.connection_ref is not None:
+            problems.add(
+                ("input", "connectionRef"),
+                f"{self.name} destinations have no shared connections",
+                ProblemCode.UNSUPPORTED,
+            )
+
+    def check_subscription(
+        self,
+        destination_type: DestinationType | None,
+        given: Mapping[str, Any],
+        problems: Problems,
+        *,
+        path: Field,
+        creating: bool,
+    ) -> None:
+        problems.add(path, f"{self.name} destinations have no subscriptions", ProblemCode.UNSUPPORTED)
+
+    # -- writes -----------------------------------------------------------------------------------
 
     async def create_destination(self, draft: DestinationDraft) -> CreatedDestination:
         raise self._unsupported("destination creation through its API")
@@ -186,21 +189,3 @@ class BaseAdapter:
 
     def stream_test(self, destination: Destination) -> AsyncIterator[TestStep]:
         raise self._unsupported("streamed connection tests")
-
-    async def delete_blockers(self, destination: Destination) -> list[str]:
-        """What the vendor would refuse a delete for (Zeotap: syncs using it); empty where nothing can."""
-        return []
-
-    async def get_destinations(self, native_ids: Sequence[str]) -> list[Destination | None]:
-        """Default for vendors whose list answers everything: one list call answers every id."""
-        page = await self.list_destinations(cursor=None, limit=0, filter=ListFilter())  # type: ignore[attr-defined]
-        by_id = {d.native_id: d for d in page.destinations}
-        return [by_id.get(i) for i in native_ids]
-
-
-async def get_or_none(coro) -> object | None:  # type: ignore[no-untyped-def]
-    """Await a vendor get; a vendor 404 becomes None (the key simply does not exist)."""
-    try:
-        return await coro
-    except UpstreamNotFound:
-        return None

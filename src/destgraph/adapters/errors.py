@@ -9,6 +9,7 @@ from __future__ import annotations
 import email.utils
 import time
 from dataclasses import dataclass
+from typing import TypedDict
 
 import httpx
 from httpx_sse import SSEError
@@ -26,13 +27,28 @@ from destgraph.errors import (
 )
 
 
+class CallKwargs(TypedDict):
+    """The keyword arguments every UpstreamError takes to say which call failed."""
+
+    provider: str
+    workspace: str
+    operation: str
+
+
+class _StatusKwargs(CallKwargs):
+    """CallKwargs plus what a non-2xx answer tells."""
+
+    status: int
+    retry_after: float | None
+
+
 @dataclass(frozen=True)
 class CallContext:
     provider: str
     workspace: str
     operation: str
 
-    def as_kwargs(self) -> dict[str, str]:
+    def as_kwargs(self) -> CallKwargs:
         return {"provider": self.provider, "workspace": self.workspace, "operation": self.operation}
 
 
@@ -66,7 +82,7 @@ def from_status(
 ) -> UpstreamError:
     """The error for a non-2xx answer; ``vendor_message`` must already be scrubbed of secrets."""
     said = f": {vendor_message}" if vendor_message else ""
-    kwargs = {**context.as_kwargs(), "status": status, "retry_after": retry_after}
+    kwargs: _StatusKwargs = {**context.as_kwargs(), "status": status, "retry_after": retry_after}
     if status in (401, 403):
         return UpstreamAuthFailed(f"{context.provider} refused the configured credentials{said}", **kwargs)
     if status == 404:

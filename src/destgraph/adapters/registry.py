@@ -1,4 +1,8 @@
-"""Which adapter, auth headers, error reader and rate budget each provider gets."""
+"""The vendor registry: which adapter, auth headers, error reader and rate budgets each provider gets.
+
+The only place outside the vendor packages that names them: adding a vendor is one package under
+adapters/ plus one line here.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,11 @@ import httpx
 
 from destgraph.adapters.accounting import CallAccounting
 from destgraph.adapters.base import BaseAdapter
-from destgraph.adapters.budget import RateBudget
+from destgraph.adapters.contract import VendorAdapter
 from destgraph.adapters.upstream import MessageExtractor, RequestUpstream, UpstreamClient
 from destgraph.config import WorkspaceConfig
 from destgraph.domain.models import Provider
+from destgraph.state import BudgetPort, LockPort, RateBudget
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ def build_client(
     *,
     accounting: CallAccounting,
     rate_wait_seconds: float,
+    budgets: BudgetPort | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> UpstreamClient:
     profile = profile_for(workspace.provider)
@@ -54,10 +60,11 @@ def build_client(
         accounting=accounting,
         budgets=profile.budgets,
         write_budgets=profile.write_budgets,
+        budget_port=budgets,
         rate_wait_seconds=rate_wait_seconds,
         transport=transport,
     )
 
 
-def build_adapter(upstream: RequestUpstream) -> BaseAdapter:
-    return profile_for(upstream.workspace.provider).adapter(upstream)
+def build_adapter(upstream: RequestUpstream, locks: LockPort) -> VendorAdapter:
+    return profile_for(upstream.workspace.provider).adapter(upstream, locks)

@@ -9,7 +9,7 @@ JSON as UpstreamProtocolError. The caller owns the response and closes it.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +29,7 @@ class Event:
     data: Any
 
 
-async def json_events(response: httpx.Response, context: CallContext) -> AsyncIterator[Event]:
+async def json_events(response: httpx.Response, context: CallContext) -> AsyncGenerator[Event, None]:
     """Each event of ``response`` as it arrives, until the vendor ends the stream."""
     try:
         async with aclosing(EventSource(response).aiter_sse()) as events:

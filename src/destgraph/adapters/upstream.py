@@ -2,8 +2,9 @@
 
 One ``UpstreamClient`` per configured workspace lives for the app's lifetime. It owns:
 - one pooled ``httpx.AsyncClient`` with the vendor's auth headers and a timeout on every call;
-- a concurrency bound and the vendor's documented rate budget (a wait for a token, up to the
-  request's patience, then UPSTREAM_RATE_LIMITED), paused by the vendor's 429s and X-RateLimit headers;
+- a concurrency bound and the vendor's documented rate budgets, taken through the budget port (so
+  replicas sharing a store share the vendor's limit): a wait for room, up to the request's
+  patience, then UPSTREAM_RATE_LIMITED; paused by the vendor's 429s and X-RateLimit headers;
 - retries of idempotent GETs on 429/502/503/504 and connection errors (tenacity), honouring Retry-After;
 - singleflight: an identical GET already in flight, for any request, is joined rather than repeated;
 - call accounting by provider, workspace, endpoint and status.
@@ -25,11 +26,11 @@ import httpx
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential, wait_random
 
 from destgraph.adapters.accounting import CallAccounting
-from destgraph.adapters.budget import BudgetExhausted, RateBudget, SlidingWindow
 from destgraph.adapters.errors import CallContext, from_status, from_transport_error, retry_after_seconds
 from destgraph.config import WorkspaceConfig
 from destgraph.domain.secrets import scrub
 from destgraph.errors import UpstreamError, UpstreamProtocolError, UpstreamRateLimited
+from destgraph.state import BudgetExhausted, BudgetPort, InMemoryBudgets, RateBudget
 
 Params = Mapping[str, str | int] | None
 #: pulls the human message out of a vendor's error body (None when it has none)
@@ -59,6 +60,7 @@ class UpstreamClient:
         accounting: CallAccounting,
         budgets: Sequence[RateBudget] = (),
         write_budgets: Mapping[str, RateBudget] | None = None,
+        budget_port: BudgetPort | None = None,
         retry: RetryPolicy = RetryPolicy(),
         rate_wait_seconds: float = 5.0,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -81,10 +83,10 @@ class UpstreamClient:
             limits=httpx.Limits(max_connections=workspace.max_concurrency * 2, max_keepalive_connections=16),
         )
         self._concurrency = asyncio.Semaphore(workspace.max_concurrency)
-        self._windows = [SlidingWindow(b) for b in budgets]
+        self._budget_port = budget_port or InMemoryBudgets()
+        self._budgets = tuple(budgets)
         #: budgets of particular writes (Segment: 5 subscription writes a minute), by name
-        self._write_windows = {name: SlidingWindow(b) for name, b in (write_budgets or {}).items()}
-        self._reserved: dict[str, int] = {}
+        self._write_budgets = dict(write_budgets or {})
         self._paused_until = 0.0
         self._in_flight: dict[tuple[str, str], asyncio.Future[Any]] = {}
         self._secrets = [workspace.token.get_secret_value()]
@@ -131,42 +133,33 @@ class UpstreamClient:
         body: Any = None,
         params: Params = None,
         budget: str | None = None,
+        reserved: bool = False,
     ) -> Any:
         """A write: never retried (the vendor may have applied it), never joined.
 
-        ``budget`` names a write budget (see ``reserve``); the call takes its turn from it first.
+        ``budget`` names a write budget; the call takes its turn from it first, unless the caller
+        ``reserved`` the turn already (see ``reserve``).
         """
-        if budget is not None:
-            await self._take_write_turn(budget, operation)
+        if budget is not None and not reserved:
+            await self.reserve(budget, 1, operation=operation)
         return await self._call(method, path, operation, params=params, body=body)
 
     async def reserve(self, budget: str, count: int, *, operation: str) -> None:
         """Take ``count`` turns of a write budget now, for a multi-step write; UPSTREAM_RATE_LIMITED if not.
 
-        The turns are then spent by the next ``count`` calls of ``send_json(..., budget=budget)``.
+        The caller then spends them with ``send_json(..., budget=budget, reserved=True)``. Turns a
+        write does not use stay counted, as if spent: the vendor may have counted them too.
         """
-        window = self._write_windows.get(budget)
-        if window is None or count <= 0:
+        limit = self._write_budgets.get(budget)
+        if limit is None or count <= 0:
             return
         try:
-            await window.acquire(self._rate_wait, count=count)
+            await self._budget_port.acquire(self._budget_name(budget), limit, patience=self._rate_wait, count=count)
         except BudgetExhausted as exc:
             raise self._rate_limited(operation, exc.wait) from None
-        self._reserved[budget] = self._reserved.get(budget, 0) + count
 
-    def release(self, budget: str, count: int) -> None:
-        """Give back reserved turns a multi-step write will not use (its first step failed).
-
-        The turns stay counted in the window, as if spent: the vendor may have counted them too.
-        """
-        self._reserved[budget] = max(0, self._reserved.get(budget, 0) - count)
-
-    async def _take_write_turn(self, budget: str, operation: str) -> None:
-        if self._reserved.get(budget, 0) > 0:
-            self._reserved[budget] -= 1
-            return
-        await self.reserve(budget, 1, operation=operation)
-        self._reserved[budget] -= 1
+    def _budget_name(self, budget: str) -> str:
+        return f"{self.provider}:{self.workspace.key}:{budget}"
 
     async def stream(
         self, method: str, path: str, *, operation: str, body: Any = None
@@ -266,9 +259,10 @@ class UpstreamClient:
             raise self._rate_limited(operation, pause)
         if pause > 0:
             await asyncio.sleep(pause)
-        for window in self._windows:
+        for budget in self._budgets:
+            name = self._budget_name(f"{budget.calls}/{budget.seconds:g}s")
             try:
-                await window.acquire(self._rate_wait)
+                await self._budget_port.acquire(name, budget, patience=self._rate_wait)
             except BudgetExhausted as exc:
                 raise self._rate_limited(operation, exc.wait) from None
 
@@ -312,13 +306,25 @@ class RequestUpstream:
     def workspace(self) -> WorkspaceConfig:
         return self.client.workspace
 
-    async def get_json(self, path: str, *, operation: str, params: Params = None) -> Any:
+    async def get_json(self, path: str, *, operation: str, params: Params = None, fresh: bool = False) -> Any:
+        """GET through the request's memo; ``fresh`` reads anew, joining nothing (see UpstreamClient)."""
         key = _call_key(path, params)
+        if fresh:
+            self._memo.pop(key, None)
+            return await self.client.get_json(path, operation=operation, params=params, fresh=True)
         task = self._memo.get(key)
         if task is None:
             task = asyncio.ensure_future(self.client.get_json(path, operation=operation, params=params))
             self._memo[key] = task
         return await asyncio.shield(task)
+
+    async def stream(
+        self, method: str, path: str, *, operation: str, body: Any = None
+    ) -> tuple[httpx.Response, Callable[[], Any]]:
+        return await self.client.stream(method, path, operation=operation, body=body)
+
+    async def reserve(self, budget: str, count: int, *, operation: str) -> None:
+        await self.client.reserve(budget, count, operation=operation)
 
     async def send_json(
         self,
@@ -329,10 +335,13 @@ class RequestUpstream:
         body: Any = None,
         params: Params = None,
         budget: str | None = None,
+        reserved: bool = False,
     ) -> Any:
         # A write changes what later GETs would return: forget them.
         self._memo.clear()
-        return await self.client.send_json(method, path, operation=operation, body=body, params=params, budget=budget)
+        return await self.client.send_json(
+            method, path, operation=operation, body=body, params=params, budget=budget, reserved=reserved
+        )
 
     def forget(self) -> None:
         self._memo.clear()

@@ -20,12 +20,20 @@ FQL is the language of Segment destination filters and of action subscription tr
   (``properties.product\\ 1.price``) or the whole segment is backticked (``properties.`product 1```).
   A top-level name may not start with a digit or ``-`` unescaped (that reads as a number), and an unescaped keyword
   (``and or not in true false null``) is the keyword, not a field.
+- Numbers are written with ASCII digits (``-?[0-9]+(.[0-9]+)?([eE][+-]?[0-9]+)?``).
 - Comparisons do not chain (``a = b = c`` is an error); ``<`` ``<=`` ``>`` ``>=`` take numbers and ``in``
   takes a list (a literal or a field), as the reference's operator tables say.
 - Functions: ``contains match length lowercase uppercase snakecase kebabcase titlecase typeof bool string
   number``, with their arities checked. ``match`` patterns given as literals must be valid globs.
-- A condition (the whole expression, and each operand of ``and``, ``or`` and ``!``) may not be a string,
-  number or list literal.
+- A condition (the whole expression, and each operand of ``and``, ``or`` and ``!``) must be a bool or null,
+  as the reference's Boolean and Unary tables say and its introduction (a statement evaluates to true or
+  false) implies: a string, number or list literal, or a call returning a string or number
+  (``length(userId)``, ``type = 'track' and typeof(userId)``), is an error; a field can be anything.
+- The operand types of ``<`` ``<=`` ``>`` ``>=`` and ``in`` are checked wherever they are known without
+  the event: literals, conditions (which are bools) and calls (the reference's Return Type column:
+  ``length`` and ``number`` give numbers, ``contains``, ``match`` and ``bool`` bools, the rest strings).
+  So ``lowercase(event) > 0`` and ``(a = 1) > 2`` are errors, as ``'x' > 0`` is; a field can be anything.
+  Argument types of functions are not checked.
 
 ``render`` writes the canonical text: double-quoted strings, ``!`` for negation, single spaces around
 binary operators, parentheses only where precedence needs them, so ``render(parse(render(n)))`` equals
@@ -149,27 +157,32 @@ class Or:
 
 Node = Field | String | Number | Boolean | Null | List | Call | Compare | Not | And | Or
 
-#: function name -> number of arguments (segment-docs fql.md, "Functions")
-FUNCTIONS: dict[str, int] = {
-    "contains": 2,
-    "match": 2,
-    "length": 1,
-    "lowercase": 1,
-    "uppercase": 1,
-    "snakecase": 1,
-    "kebabcase": 1,
-    "titlecase": 1,
-    "typeof": 1,
-    "bool": 1,
-    "string": 1,
-    "number": 1,
+#: function name -> (number of arguments, type of the result) (segment-docs fql.md, "Functions":
+#: the signature and the Return Type column)
+_SIGNATURES: dict[str, tuple[int, str]] = {
+    "contains": (2, "bool"),
+    "match": (2, "bool"),
+    "length": (1, "number"),
+    "lowercase": (1, "string"),
+    "uppercase": (1, "string"),
+    "snakecase": (1, "string"),
+    "kebabcase": (1, "string"),
+    "titlecase": (1, "string"),
+    "typeof": (1, "string"),
+    "bool": (1, "bool"),
+    "string": (1, "string"),
+    "number": (1, "number"),
 }
+#: function name -> number of arguments
+FUNCTIONS: dict[str, int] = {name: arity for name, (arity, _) in _SIGNATURES.items()}
 
 COMPARISON_OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "in")
 _NUMERIC_OPERATORS = frozenset({"<", "<=", ">", ">="})
 _KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false", "null"})
 _SEGMENT_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
-_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?")
+#: ASCII digits only: ``str.isdigit`` and ``\d`` also take "²" or "٣", which FQL does not write as numbers
+_DIGITS = frozenset("0123456789")
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 _JSON_ESCAPES = {'"': '"', "'": "'", "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
 
@@ -213,7 +226,7 @@ class _Lexer:
             char = text[start]
             if char in "\"'":
                 out.append(_Token("string", self._string(char), start))
-            elif char.isdigit() or (char == "-" and text[start + 1 : start + 2].isdigit()):
+            elif char in _DIGITS or (char == "-" and text[start + 1 : start + 2] in _DIGITS):
                 out.append(self._number())
             elif char in "()[],":
                 self.i += 1
@@ -399,12 +412,12 @@ class _Parser:
         right = self.value()
         if op in _NUMERIC_OPERATORS:
             for node, pos in ((left, left_pos), (right, right_pos)):
-                if isinstance(node, String | Boolean | Null | List):
+                if _type_of(node) not in (None, "number"):
                     raise FQLSyntaxError(f"operator {op!r} compares numbers, not {_kind(node)}", pos)
         if op == "in":
-            if isinstance(left, List):
+            if _type_of(left) == "list":
                 raise FQLSyntaxError("the left side of 'in' cannot be a list", left_pos)
-            if isinstance(right, String | Number | Boolean | Null):
+            if _type_of(right) not in (None, "list"):
                 raise FQLSyntaxError(f"the right side of 'in' must be a list, not {_kind(right)}", right_pos)
         follower = self.token
         if (follower.kind == "op" and follower.value != "!") or (follower.kind == "keyword" and follower.value == "in"):
@@ -483,15 +496,55 @@ class _Parser:
         return Call(name, tuple(args))
 
 
+def _type_of(node: Node) -> str | None:
+    """The FQL type ``node`` always evaluates to, or None where only the event can tell (a field).
+
+    Literals have their own type, conditions (comparisons, ``!``, ``and``, ``or``) are bools and a call
+    has its function's Return Type, so ``lowercase(event) > 0`` is refused like ``'x' > 0`` is.
+    """
+    match node:
+        case String():
+            return "string"
+        case Number():
+            return "number"
+        case Boolean() | Compare() | Not() | And() | Or():
+            return "bool"
+        case Null():
+            return "null"
+        case List():
+            return "list"
+        case Call(name):
+            signature = _SIGNATURES.get(name)
+            return signature[1] if signature else None
+    return None
+
+
+_TYPE_WORDS = {"string": "a string", "number": "a number", "bool": "a boolean", "null": "null", "list": "a list"}
+
+
 def _kind(node: Node) -> str:
-    return {String: "a string", Number: "a number", Boolean: "a boolean", Null: "null", List: "a list"}.get(
-        type(node), "a value"
-    )
+    words = _TYPE_WORDS.get(_type_of(node) or "", "a value")
+    if isinstance(node, Call):
+        return f"{words}, which {node.name}() returns"
+    if isinstance(node, Compare | Not | And | Or):
+        return f"{words}, which a condition evaluates to"
+    return words
+
+
+#: the types a condition may have: the reference's Boolean and Unary tables take bool or null operands
+_CONDITION_TYPES = frozenset({"bool", "null"})
 
 
 def _check_condition(node: Node, pos: int) -> None:
-    if isinstance(node, String | Number | List):
-        raise FQLSyntaxError(f"expected a condition but found {_kind(node)}", pos)
+    """Refuse, where a condition goes, a node whose type is known and is neither bool nor null.
+
+    That is a string, number or list literal, or a call whose function returns a string or a number
+    (``lowercase``, ``length``, ``typeof`` ...), so ``length(userId)`` alone and ``!typeof(userId)``
+    are errors while ``length(userId) > 0`` is not. A field passes: only the event knows its type.
+    """
+    kind = _type_of(node)
+    if kind is not None and kind not in _CONDITION_TYPES:
+        raise FQLSyntaxError(f"expected a condition (true or false) but found {_kind(node)}", pos)
 
 
 def _flatten(node: Node, kind: type[And] | type[Or]) -> tuple[Node, ...]:
@@ -572,6 +625,6 @@ def _render_segment(segment: str, *, first: bool) -> str:
         raise ValueError("a field path segment cannot be empty")
     out = "".join(char if char in _SEGMENT_CHARS else "\\" + char for char in segment)
     # A top-level name that would lex as a number or a keyword is escaped at its first character.
-    if first and (segment[0].isdigit() or segment[0] == "-" or segment in _KEYWORDS):
+    if first and (segment[0] in _DIGITS or segment[0] == "-" or segment in _KEYWORDS):
         out = "\\" + out
     return out

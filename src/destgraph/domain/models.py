@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from destgraph.errors import UpstreamProtocolError
+
 JSONObject = dict[str, Any]
 
 
@@ -265,3 +267,15 @@ class DestinationPage:
     next_cursor: str | None = None
     #: the vendor's total, where it reports one
     total: int | None = None
+    #: rows of this page the adapter could not read: each is left out and reported, never guessed at
+    rejected: tuple[RejectedRow, ...] = ()
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    """A row of a vendor list that did not fit the vendor's shape."""
+
+    index: int
+    #: the row's id where it could be read, so a lookup of that id fails instead of finding nothing
+    native_id: str | None
+    error: UpstreamProtocolError

@@ -53,7 +53,7 @@ def mask_value(value: Any) -> Any:
 
 def mask_settings(settings: dict[str, Any], secret_keys: Iterable[str] = ()) -> dict[str, Any]:
     """A copy of ``settings`` with every secret value masked, at any depth."""
-    return _mask_tree(settings, frozenset(secret_keys), inside_headers=False)
+    return _mask_dict(settings, frozenset(secret_keys), inside_headers=False)
 
 
 def secret_keys_of(settings: dict[str, Any], declared: Iterable[str] = ()) -> list[str]:
@@ -64,16 +64,20 @@ def secret_keys_of(settings: dict[str, Any], declared: Iterable[str] = ()) -> li
 
 def _mask_tree(node: Any, secret_keys: frozenset[str], *, inside_headers: bool) -> Any:
     if isinstance(node, dict):
-        masked = {}
-        for key, value in node.items():
-            if inside_headers or key in secret_keys or (is_secret_name(key) and not isinstance(value, dict | list)):
-                masked[key] = mask_value(value)
-            else:
-                masked[key] = _mask_tree(value, secret_keys, inside_headers=key.lower() in _HEADER_MAPS)
-        return masked
+        return _mask_dict(node, secret_keys, inside_headers=inside_headers)
     if isinstance(node, list):
         return [_mask_tree(item, secret_keys, inside_headers=inside_headers) for item in node]
     return mask_value(node) if inside_headers else node
+
+
+def _mask_dict(node: dict[str, Any], secret_keys: frozenset[str], *, inside_headers: bool) -> dict[str, Any]:
+    masked: dict[str, Any] = {}
+    for key, value in node.items():
+        if inside_headers or key in secret_keys or (is_secret_name(key) and not isinstance(value, dict | list)):
+            masked[key] = mask_value(value)
+        else:
+            masked[key] = _mask_tree(value, secret_keys, inside_headers=key.lower() in _HEADER_MAPS)
+    return masked
 
 
 def scrub(text: str, secrets: Iterable[str]) -> str:

@@ -44,7 +44,7 @@ def build_servers(
     rate_limits: bool = True,
     log_level: str = "warning",
 ) -> list[uvicorn.Server]:
-    servers = []
+    servers: list[uvicorn.Server] = []
     for spec in vendor_specs():
         app = create_app(spec.name, options=options, token=token, rate_limits=rate_limits)
         config = uvicorn.Config(

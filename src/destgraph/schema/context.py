@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import strawberry
 from graphql import GraphQLError
@@ -21,7 +21,7 @@ class Context:
     #: errors of parts of an answer that still has data (one workspace of four failed)
     partial_errors: list[tuple[DestgraphError, tuple[str | int, ...]]] = field(default_factory=list)
     #: a websocket's connection_init payload (Strawberry sets it)
-    connection_params: dict | None = None
+    connection_params: dict[str, Any] | None = None
 
     def report(self, error: DestgraphError, path: tuple[str | int, ...]) -> None:
         self.partial_errors.append((error, path))

@@ -98,9 +98,10 @@ def to_graphql_error(error: GraphQLError, request_id: str | None) -> GraphQLErro
         # graphql-core's own findings (syntax, validation, variable coercion): the request is at fault.
         code = ErrorCode.QUERY_TOO_COMPLEX if any(m in error.message for m in _LIMIT_MESSAGES) else None
         message = error.message
-        extensions = {"code": (code or ErrorCode.BAD_REQUEST).value, **(error.extensions or {})}
-        if "code" in (error.extensions or {}):
-            extensions["code"] = error.extensions["code"]
+        given = error.extensions or {}
+        extensions = {"code": (code or ErrorCode.BAD_REQUEST).value, **given}
+        if "code" in given:
+            extensions["code"] = given["code"]
     else:
         logger.error("unexpected error (request %s)", request_id, exc_info=original)
         message, extensions = INTERNAL_MESSAGE, {"code": ErrorCode.INTERNAL.value}

@@ -2,6 +2,12 @@
 
 Built in the request context, never globally: aiodataloader binds the running loop and caches
 for the life of the loader.
+
+Each ``batch_load_fn`` may answer an ``Exception`` in place of a key's value: aiodataloader then
+rejects (and caches) that key's future, so ``load()`` raises it and never returns it. The value
+type of each loader is therefore what ``load()`` returns, without the exception; aiodataloader's
+annotation of ``batch_load_fn`` (``List[ReturnT]``) leaves its documented per-key exceptions out,
+hence the ``# type: ignore[override]`` on each.
 """
 
 from __future__ import annotations
@@ -23,16 +29,19 @@ class DestinationLoader(DataLoader[DestinationRef, Destination | None]):
         super().__init__()
         self._session = session
 
-    async def batch_load_fn(self, refs: Sequence[DestinationRef]) -> list[Destination | Exception | None]:
+    # aiodataloader's annotation is too narrow for its documented per-key exceptions (module docstring).
+    async def batch_load_fn(  # type: ignore[override]
+        self, refs: Sequence[DestinationRef]
+    ) -> list[Destination | Exception | None]:
         found = await destinations.get_destinations(self._session, refs)
-        catalog.prime_from(self._session, [d for d in found if isinstance(d, Destination)])
+        await catalog.prime_from(self._session, [d for d in found if isinstance(d, Destination)])
         return found
 
-    def remember(self, found: Sequence[Destination]) -> None:
+    async def remember(self, found: Sequence[Destination]) -> None:
         """Destinations read by a list call answer later loads by id without another call."""
         for destination in found:
             self.prime(destination.ref, destination)
-        catalog.prime_from(self._session, list(found))
+        await catalog.prime_from(self._session, list(found))
 
 
 @dataclass(frozen=True)
@@ -46,7 +55,9 @@ class DestinationTypeLoader(DataLoader[TypeKey, DestinationType | None]):
         super().__init__()
         self._session = session
 
-    async def batch_load_fn(self, keys: Sequence[TypeKey]) -> list[DestinationType | Exception | None]:
+    async def batch_load_fn(  # type: ignore[override]  # per-key exceptions, as above
+        self, keys: Sequence[TypeKey]
+    ) -> list[DestinationType | Exception | None]:
         async def one(key: TypeKey) -> DestinationType | Exception | None:
             try:
                 return await catalog.get_type(self._session, key.workspace, key.type_key)
@@ -61,7 +72,9 @@ class SubscriptionsLoader(DataLoader[Destination, list[DestinationSubscription]]
         super().__init__(get_cache_key=lambda d: d.ref)
         self._session = session
 
-    async def batch_load_fn(self, found: Sequence[Destination]) -> list[list[DestinationSubscription] | Exception]:
+    async def batch_load_fn(  # type: ignore[override]  # per-key exceptions, as above
+        self, found: Sequence[Destination]
+    ) -> list[list[DestinationSubscription] | Exception]:
         async def one(destination: Destination) -> list[DestinationSubscription] | Exception:
             try:
                 return await subscriptions.list_subscriptions(self._session, destination)

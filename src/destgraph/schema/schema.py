@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import strawberry
+from graphql import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     QueryDepthLimiter,
+    SchemaExtension,
     ValidationCache,
 )
+from strawberry.types import ExecutionContext
 
 from destgraph.config import GatewayOptions
 from destgraph.schema.errors import ErrorCode, ErrorCodes
@@ -30,11 +35,19 @@ from destgraph.schema.types.workspace import Workspace
 class Schema(strawberry.Schema):
     """Logs only unexpected errors (ErrorCodes logs those, with the request id); expected ones are answers."""
 
-    def process_errors(self, errors, execution_context=None) -> None:  # type: ignore[no-untyped-def, override]
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         return None
 
 
-@strawberry.type
+#: the partial-results rule, told to every client in the schema itself
+PARTIAL_RESULTS = (
+    "When a vendor fails, the smallest part of the answer carries it: a nullable field is null, a list or"
+    " connection that is non-null answers empty (totalCount null where it cannot be known), and an error "
+    "with extensions.code names the path of the part. A vendor failure never makes data null."
+)
+
+
+@strawberry.type(description="Reads across every vendor workspace the API key may see. " + PARTIAL_RESULTS)
 class Query(NodeQueries, WorkspaceQueries, DestinationQueries, CatalogQueries):
     pass
 
@@ -52,7 +65,7 @@ class Subscription(TestSubscriptions):
 def build_schema(options: GatewayOptions | None = None) -> strawberry.Schema:
     options = options or GatewayOptions()
     # Factories, so each request gets fresh extension instances.
-    extensions: list = [
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         ErrorCodes,
         lambda: QueryDepthLimiter(max_depth=options.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=options.max_aliases),

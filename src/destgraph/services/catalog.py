@@ -17,11 +17,14 @@ async def get_type(session: Session, workspace_key: str, type_key: str) -> Desti
     return await session.gateway.catalogs.get(workspace_key, type_key, adapter.list_destination_types)
 
 
-def prime_from(session: Session, destinations: list[Destination]) -> None:
-    """Keep the catalog entries vendors embedded in destinations (Segment's metadata)."""
+async def prime_from(session: Session, destinations: list[Destination]) -> None:
+    """Keep the catalog entries vendors embed in destinations: later type lookups need no call."""
+    by_workspace: dict[str, list[DestinationType]] = {}
     for destination in destinations:
         if destination.embedded_type is not None:
-            session.gateway.catalogs.prime(destination.workspace, destination.embedded_type)
+            by_workspace.setdefault(destination.workspace, []).append(destination.embedded_type)
+    for workspace, types in by_workspace.items():
+        await session.gateway.catalogs.prime(workspace, types)
 
 
 def matches(destination_type: DestinationType, search: str | None) -> bool:

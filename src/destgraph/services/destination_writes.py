@@ -1,9 +1,9 @@
 """createDestination, updateDestination, deleteDestination: validate first, then write, then report.
 
 Each returns a ``WriteResult``: the destination (None with dryRun, or when nothing was written),
-the field-by-field changes (secrets masked), and the problems, each with its input field. Upstream
-refusals become problems (UPSTREAM_REJECTED, IN_USE); upstream faults stay errors (the caller sees
-a GraphQL error with its code), because the same input may succeed later.
+the field-by-field changes (secrets masked), and the problems, each with its input field. Vendor
+refusals become problems (services/rejections.py); upstream faults stay errors (the caller sees a
+GraphQL error with its code), because the same input may succeed later.
 """
 
 from __future__ import annotations
@@ -11,17 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from destgraph.adapters.contract import DestinationInput, VendorAdapter
 from destgraph.domain.ids import GlobalId, MalformedId
-from destgraph.domain.models import Destination, Provider
-from destgraph.domain.secrets import is_masked, scrub
+from destgraph.domain.models import Destination, DestinationType
+from destgraph.domain.problems import ProblemCode, Problems
+from destgraph.domain.secrets import is_masked
 from destgraph.domain.writes import DestinationDraft, DestinationPatch, SettingsChange, SubscriptionDraft
-from destgraph.errors import InvalidInputError, NotFoundError, UpstreamConflict, UpstreamRejected
-from destgraph.services import catalog
+from destgraph.errors import NotFoundError, UpstreamError
+from destgraph.services import catalog, rejections
 from destgraph.services import changes as plan
 from destgraph.services.gateway import Session
-from destgraph.services.idempotency import IdempotencyConflict, fingerprint
-from destgraph.services.problems import ProblemCode, Problems
-from destgraph.services.validation import check_enabled, check_settings, check_subscription
+from destgraph.services.idempotency import Idempotency, Outcome, fingerprint
+from destgraph.services.validation import check_enabled, check_settings, check_settings_object
 
 INPUT = ("input",)
 
@@ -104,20 +105,31 @@ class WriteResult:
 async def create_destination(session: Session, request: CreateDestinationRequest) -> WriteResult:
     session.principal.require("write")
     result = WriteResult()
-    workspace_key = _workspace_key(session, request.workspace_id, result.problems)
+    workspace_key = workspace_key_of(session, request.workspace_id, result.problems)
     if workspace_key is None:
         return result
     adapter = session.adapter(workspace_key)
-    workspace = session.workspace(workspace_key)
     destination_type = await catalog.get_type(session, workspace_key, request.type_key)
-    problems = result.problems
     if destination_type is None:
-        problems.add(
-            (*INPUT, "typeKey"),
-            f"{workspace.provider.name.title()} has no destination type {request.type_key!r}",
-            ProblemCode.NOT_FOUND,
+        result.problems.add(
+            (*INPUT, "typeKey"), f"{adapter.name} has no destination type {request.type_key!r}", ProblemCode.NOT_FOUND
         )
         return result
+    draft = _checked_draft(adapter, destination_type, request, result.problems)
+    if draft is None:
+        return result
+    result.changes = plan.for_create(draft, destination_type.secret_keys)
+    if request.dry_run:
+        return result
+    if not request.idempotency_key:
+        return await _create(adapter, draft, result)
+    return await _create_once(session, workspace_key, request, draft, result)
+
+
+def _checked_draft(
+    adapter: VendorAdapter, destination_type: DestinationType, request: CreateDestinationRequest, problems: Problems
+) -> DestinationDraft | None:
+    """The create as a draft for the vendor, or None after recording every problem of the input."""
     if not destination_type.creatable:
         problems.add(
             (*INPUT, "typeKey"),
@@ -126,100 +138,81 @@ async def create_destination(session: Session, request: CreateDestinationRequest
         )
     if not request.name.strip():
         problems.add((*INPUT, "name"), "name must not be empty", ProblemCode.REQUIRED)
-    settings = _settings_object(request.settings, problems)
+    settings = check_settings_object(request.settings, problems, path=(*INPUT, "settings"))
     check_settings(destination_type, settings, problems, path=(*INPUT, "settings"), creating=True)
     check_enabled(adapter.capabilities, request.enabled, problems, path=(*INPUT, "enabled"))
     for i, subscription in enumerate(request.subscriptions):
-        check_subscription(
-            workspace.provider,
-            destination_type,
-            subscription.as_input(),
-            problems,
-            path=(*INPUT, "subscriptions", str(i)),
-            creating=True,
-        )
-        _check_subscription_settings(subscription.settings, problems, path=(*INPUT, "subscriptions", str(i)))
-    source_ids = request.source_ids
-    if source_ids is None and workspace.provider is Provider.SEGMENT and workspace.default_source_id:
-        source_ids = (workspace.default_source_id,)
-    if workspace.provider is Provider.SEGMENT and not source_ids:
-        problems.add(
-            (*INPUT, "sourceIds"),
-            "Segment connects a destination to a source: give sourceIds or configure the workspace's default_source_id",
-            ProblemCode.REQUIRED,
-        )
-    if request.connection_ref and workspace.provider is not Provider.ZEOTAP:
-        problems.add(
-            (*INPUT, "connectionRef"), "connectionRef is for Zeotap shared connections", ProblemCode.UNSUPPORTED
-        )
+        path = (*INPUT, "subscriptions", str(i))
+        adapter.check_subscription(destination_type, subscription.as_input(), problems, path=path, creating=True)
+        check_settings_object(subscription.settings, problems, path=(*path, "settings"))
+    source_ids = request.source_ids if request.source_ids is not None else adapter.default_source_ids()
+    adapter.check_destination(
+        DestinationInput(source_ids=source_ids, connection_ref=request.connection_ref), problems, creating=True
+    )
     if problems:
-        return result
-
-    draft = DestinationDraft(
+        return None
+    return DestinationDraft(
         type_key=destination_type.key,
         name=request.name,
         enabled=request.enabled,
         settings=settings,
-        source_ids=tuple(source_ids or ()),
+        source_ids=tuple(source_ids),
         connection_ref=request.connection_ref,
         subscriptions=tuple(s.draft() for s in request.subscriptions),
         type_native_id=destination_type.native_id,
     )
-    result.changes = plan.for_create(draft, destination_type.secret_keys)
-    if request.dry_run:
-        return result
-    if request.idempotency_key:
-        return await _once(session, workspace_key, request, lambda: _create(session, workspace_key, draft, result))
-    return await _create(session, workspace_key, draft, result)
 
 
-async def _create(session: Session, workspace_key: str, draft: DestinationDraft, result: WriteResult) -> WriteResult:
-    adapter = session.adapter(workspace_key)
-    try:
-        created = await adapter.create_destination(draft)
-    except InvalidInputError as exc:
-        result.problems.add(exc.field or INPUT, exc.message)
-        return result
-    except UpstreamRejected as exc:
-        result.problems.add(INPUT, _vendor_said(session, exc, draft.settings), ProblemCode.UPSTREAM_REJECTED)
+async def _create(adapter: VendorAdapter, draft: DestinationDraft, result: WriteResult) -> WriteResult:
+    created = await rejections.attempt(
+        result.problems, adapter.create_destination(draft), at=INPUT, secrets=draft.settings
+    )
+    if created is None:
         return result
     result.destination = created.destination
     for path, error in created.failures:
-        code = ProblemCode.UPSTREAM_REJECTED
-        result.problems.add(
-            path,
-            f"the destination was created, but this was not applied: {_vendor_said(session, error, draft.settings)}",
-            code,
+        rejections.record(
+            result.problems,
+            error,
+            at=path,
+            secrets=draft.settings,
+            prefix="the destination was created, but this was not applied: ",
         )
     return result
 
 
-async def _once(session: Session, workspace_key: str, request: CreateDestinationRequest, run: Any) -> WriteResult:
-    store = session.gateway.idempotency
-    scope = f"{session.principal.name}:{workspace_key}"
-    key = request.idempotency_key or ""
+async def _create_once(
+    session: Session,
+    workspace_key: str,
+    request: CreateDestinationRequest,
+    draft: DestinationDraft,
+    result: WriteResult,
+) -> WriteResult:
+    adapter = session.adapter(workspace_key)
+    keys = Idempotency(
+        session.gateway.state.idempotency,
+        scope=f"{session.principal.name}:{workspace_key}",
+        ttl_seconds=session.settings.gateway.idempotency_ttl_seconds,
+    )
     mark = fingerprint({k: v for k, v in request.__dict__.items() if k not in ("idempotency_key", "dry_run")})
-    try:
-        first = await store.claim(scope, key, mark)
-    except IdempotencyConflict:
-        result = WriteResult()
-        result.problems.add(
-            (*INPUT, "idempotencyKey"), "this idempotencyKey was used with a different input", ProblemCode.CONFLICT
-        )
-        return result
-    if first is not None:
-        return await first
-    try:
-        outcome = await run()
-    except BaseException as exc:
-        await store.abandon(scope, key, exc)
-        raise
-    if outcome.destination is None and outcome.problems:
-        # Nothing was created: a corrected retry with the same key must be allowed to run.
-        await store.abandon(scope, key, RuntimeError("first attempt created nothing"))
-    else:
-        await store.complete(scope, key, outcome)
-    return outcome
+
+    async def write() -> Outcome:
+        done = await _create(adapter, draft, result)
+        ref = done.destination.ref if done.destination else None
+        return Outcome(destination=ref, changes=done.changes, problems=list(done.problems))
+
+    outcome, refused = await keys.run(request.idempotency_key or "", mark, write)
+    if outcome is None:
+        repeat = WriteResult()
+        repeat.problems.add((*INPUT, "idempotencyKey"), refused or "refused", ProblemCode.CONFLICT)
+        return repeat
+    if outcome.destination is not None and result.destination is None:
+        # A repeat: the first attempt's outcome, with the destination as it is now.
+        [found] = await adapter.get_destinations([outcome.destination.native_id], fresh=True)
+        result.destination = found if isinstance(found, Destination) else None
+        result.changes = outcome.changes
+        result.problems = Problems(outcome.problems)
+    return result
 
 
 # -- update -----------------------------------------------------------------------------------------
@@ -229,7 +222,7 @@ async def update_destination(session: Session, request: UpdateDestinationRequest
     session.principal.require("write")
     result = WriteResult()
     problems = result.problems
-    current = await _current(session, request.id, problems)
+    current = await current_destination(session, request.id, problems)
     if current is None:
         return result
     adapter = session.adapter(current.workspace)
@@ -237,18 +230,9 @@ async def update_destination(session: Session, request: UpdateDestinationRequest
     if request.name is not None and not request.name.strip():
         problems.add((*INPUT, "name"), "name must not be empty", ProblemCode.REQUIRED)
     check_enabled(adapter.capabilities, request.enabled, problems, path=(*INPUT, "enabled"))
-    settings_change = None
-    if request.settings is not None:
-        given = _settings_object(request.settings, problems)
-        if destination_type is not None:
-            check_settings(destination_type, given, problems, path=(*INPUT, "settings"), creating=False)
-        # A masked value means "keep what is stored": it is not a change.
-        changed = {k: v for k, v in given.items() if not is_masked(v)}
-        merged = {**current.settings, **changed}
-        for key in [k for k, v in changed.items() if v is None]:
-            merged.pop(key, None)
-        if changed:
-            settings_change = SettingsChange(merged=merged, changed=changed)
+    settings_change = _settings_change(current, destination_type, request.settings, problems)
+    if request.source_ids is not None:
+        adapter.check_destination(DestinationInput(source_ids=request.source_ids), problems, creating=False)
     if problems:
         return result
     patch = DestinationPatch(
@@ -259,20 +243,30 @@ async def update_destination(session: Session, request: UpdateDestinationRequest
     )
     secret_keys = (destination_type.secret_keys if destination_type else frozenset()) | current.secret_keys
     result.changes = plan.for_update(current, patch, secret_keys)
+    result.destination = current
     if request.dry_run or not result.changes:
-        result.destination = current
         return result
-    try:
-        result.destination = await adapter.update_destination(current, patch)
-    except InvalidInputError as exc:
-        problems.add(
-            exc.field or INPUT,
-            exc.message,
-            ProblemCode.REQUIRED if "required" in exc.message.lower() else ProblemCode.INVALID,
-        )
-    except UpstreamRejected as exc:
-        problems.add(INPUT, _vendor_said(session, exc, request.settings), ProblemCode.UPSTREAM_REJECTED)
+    written = await rejections.attempt(
+        problems, adapter.update_destination(current, patch), at=INPUT, secrets=request.settings
+    )
+    result.destination = written
     return result
+
+
+def _settings_change(
+    current: Destination, destination_type: DestinationType | None, given: Any, problems: Problems
+) -> SettingsChange | None:
+    """The key-by-key merge: null removes a key, a masked value keeps what is stored, a value replaces."""
+    if given is None:
+        return None
+    settings = check_settings_object(given, problems, path=(*INPUT, "settings"))
+    if destination_type is not None:
+        check_settings(destination_type, settings, problems, path=(*INPUT, "settings"), creating=False)
+    changed = {k: v for k, v in settings.items() if not is_masked(v)}
+    merged = {**current.settings, **changed}
+    for key in [k for k, v in changed.items() if v is None]:
+        merged.pop(key, None)
+    return SettingsChange(merged=merged, changed=changed) if changed else None
 
 
 # -- delete -----------------------------------------------------------------------------------------
@@ -281,36 +275,35 @@ async def update_destination(session: Session, request: UpdateDestinationRequest
 async def delete_destination(session: Session, id: str, *, dry_run: bool) -> WriteResult:
     session.principal.require("write")
     result = WriteResult()
-    current = await _current(session, id, result.problems)
+    current = await current_destination(session, id, result.problems)
     if current is None:
         return result
     adapter = session.adapter(current.workspace)
-    result.changes = plan.for_delete(current)
     blockers = await adapter.delete_blockers(current)
     if blockers:
         result.problems.add((*INPUT, "id"), f"the destination is in use by {', '.join(blockers)}", ProblemCode.IN_USE)
-        result.changes = []
         return result
+    result.changes = plan.for_delete(current)
     if dry_run:
         return result
-    try:
-        await adapter.delete_destination(current)
-    except UpstreamConflict as exc:
-        result.problems.add((*INPUT, "id"), _vendor_said(session, exc, {}), ProblemCode.IN_USE)
-        result.changes = []
-        return result
-    except UpstreamRejected as exc:
-        result.problems.add((*INPUT, "id"), _vendor_said(session, exc, {}), ProblemCode.UPSTREAM_REJECTED)
+    deleted = await rejections.attempt(result.problems, _deleted(adapter, current), at=(*INPUT, "id"))
+    if deleted is None:
         result.changes = []
         return result
     result.deleted_id = id
     return result
 
 
+async def _deleted(adapter: VendorAdapter, current: Destination) -> bool:
+    await adapter.delete_destination(current)
+    return True
+
+
 # -- shared -----------------------------------------------------------------------------------------
 
 
-def _workspace_key(session: Session, raw_id: str, problems: Problems) -> str | None:
+def workspace_key_of(session: Session, raw_id: str, problems: Problems) -> str | None:
+    """The key of the workspace a Workspace id names, or None after a NOT_FOUND problem."""
     try:
         key = GlobalId.decode(raw_id, expect="Workspace").workspace
         session.workspace(key)
@@ -320,7 +313,9 @@ def _workspace_key(session: Session, raw_id: str, problems: Problems) -> str | N
     return key
 
 
-async def _current(session: Session, raw_id: str, problems: Problems, *, field: str = "id") -> Destination | None:
+async def current_destination(
+    session: Session, raw_id: str, problems: Problems, *, field: str = "id"
+) -> Destination | None:
     """The destination as the vendor holds it now (read fresh: a write must not act on a stale copy)."""
     try:
         ref = GlobalId.decode(raw_id, expect="Destination")
@@ -328,30 +323,9 @@ async def _current(session: Session, raw_id: str, problems: Problems, *, field: 
     except (MalformedId, NotFoundError):
         problems.add((*INPUT, field), "no such destination", ProblemCode.NOT_FOUND)
         return None
-    adapter = session.adapter(ref.workspace)
-    adapter.upstream.forget()
-    [found] = await adapter.get_destinations([ref.native_id])
+    [found] = await session.adapter(ref.workspace).get_destinations([ref.native_id], fresh=True)
+    if isinstance(found, UpstreamError):
+        raise found
     if found is None:
         problems.add((*INPUT, field), "no such destination", ProblemCode.NOT_FOUND)
     return found
-
-
-def _settings_object(value: Any, problems: Problems) -> dict[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        problems.add((*INPUT, "settings"), "settings must be an object of key: value")
-        return {}
-    return dict(value)
-
-
-def _check_subscription_settings(value: Any, problems: Problems, *, path: tuple[str, ...]) -> None:
-    if value is not None and not isinstance(value, dict):
-        problems.add((*path, "settings"), "settings must be an object of key: value")
-
-
-def _vendor_said(session: Session, error: Exception, settings: Any) -> str:
-    """The vendor's refusal, with every secret of the input scrubbed."""
-    message = getattr(error, "vendor_message", None) or str(error)
-    secrets = [v for v in (settings or {}).values() if isinstance(v, str)] if isinstance(settings, dict) else []
-    return scrub(message, secrets)

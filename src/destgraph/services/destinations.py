@@ -3,7 +3,8 @@
 A page walks the visible workspaces in configured order, each in its vendor's own order, and
 makes at most one upstream list call per workspace it touches: when a workspace's vendor page is
 used up and the vendor has more, the page ends there (it may hold fewer than ``first`` rows) and
-its end cursor points at the vendor's next page. A workspace that fails is skipped and reported.
+its end cursor points at the vendor's next page. A workspace that fails is skipped and reported;
+so is each row a vendor answered in a shape the gateway cannot read, while the rows beside it stay.
 """
 
 from __future__ import annotations
@@ -12,16 +13,16 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from destgraph.adapters.base import ListFilter
+from destgraph.adapters.contract import VendorAdapter
 from destgraph.config import WorkspaceConfig
 from destgraph.domain.models import Destination, DestinationRef, Provider
+from destgraph.domain.queries import ListFilter
 from destgraph.errors import BadCursorError, DestgraphError, UpstreamError
 from destgraph.services.gateway import Session
 from destgraph.services.pagination import Position, fingerprint, page_size
 
 #: vendor page size for vendors that page on the server; read from the cursor after the first page
 SERVER_PAGE_MINIMUM = 25
-VENDOR_PAGE_MAXIMUM = {Provider.SEGMENT: 1000, Provider.OURS: 100}
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class DestinationPageResult:
     has_next_page: bool
     has_previous_page: bool
     end_cursor: str | None
-    #: workspaces that failed while reading this page, with their errors
+    #: workspaces that failed while reading this page, and rows that could not be read, with their errors
     failures: list[tuple[str, DestgraphError]] = field(default_factory=list)
 
 
@@ -67,14 +68,9 @@ async def list_destinations(
     mark = fingerprint(scope.filter, [w.key for w in workspaces])
     keys = [w.key for w in workspaces]
 
-    if after is None:
-        position: Position | None = Position(keys[0]) if keys else None
-    else:
-        position = Position.decode(after, mark)
-        if position == _END:
-            return DestinationPageResult(edges=[], has_next_page=False, has_previous_page=True, end_cursor=after)
-        if position.workspace not in keys:
-            raise BadCursorError("the cursor names a workspace this query does not cover")
+    position = _start(after, mark, keys)
+    if position == _END:
+        return DestinationPageResult(edges=[], has_next_page=False, has_previous_page=True, end_cursor=after)
     result = DestinationPageResult(edges=[], has_next_page=False, has_previous_page=after is not None, end_cursor=None)
     if position is None or limit == 0:
         result.has_next_page = position is not None and limit == 0
@@ -85,43 +81,69 @@ async def list_destinations(
         workspace = workspaces[index]
         here = position if position and position.workspace == workspace.key else Position(workspace.key)
         position = None
-        size = here.page_size or _vendor_page_size(workspace, limit)
-        adapter = session.adapter(workspace.key)
-        try:
-            page = await adapter.list_destinations(cursor=here.vendor_cursor, limit=size, filter=scope.filter)
-        except UpstreamError as exc:
-            result.failures.append((workspace.key, exc))
-            index += 1
-            continue
-        rows = page.destinations
-        start = _resume_index(rows, here)
         following = keys[index + 1] if index + 1 < len(keys) else None
-        for i in range(start, len(rows)):
-            after_row = _position_after(workspace.key, here.vendor_cursor, size, rows, i, page.next_cursor, following)
-            if scope.filter.accepts(rows[i]):
-                result.edges.append(Edge(rows[i], after_row.encode(mark) if after_row else _END.encode(mark)))
-                if len(result.edges) == limit:
-                    result.has_next_page = after_row is not None
-                    result.end_cursor = result.edges[-1].cursor
-                    return result
-        if page.next_cursor is not None:
-            # One list call per workspace per page: the rest of this workspace is the next page's.
-            result.has_next_page = True
-            result.end_cursor = Position(workspace.key, page.next_cursor, size).encode(mark)
+        if await _read_workspace(session, scope, here, following, limit=limit, mark=mark, into=result):
             return result
         index += 1
     result.end_cursor = result.edges[-1].cursor if result.edges else (after or None)
     return result
 
 
+def _start(after: str | None, mark: str, keys: list[str]) -> Position | None:
+    """Where the page starts: the first workspace, or where the cursor says (``_END``: past the last)."""
+    if after is None:
+        return Position(keys[0]) if keys else None
+    position = Position.decode(after, mark)
+    if position != _END and position.workspace not in keys:
+        raise BadCursorError("the cursor names a workspace this query does not cover")
+    return position
+
+
+async def _read_workspace(
+    session: Session,
+    scope: DestinationScope,
+    here: Position,
+    following: str | None,
+    *,
+    limit: int,
+    mark: str,
+    into: DestinationPageResult,
+) -> bool:
+    """One list call's rows of one workspace onto the page; True when the page ends here."""
+    adapter = session.adapter(here.workspace)
+    size = here.page_size or _vendor_page_size(adapter, limit)
+    try:
+        page = await adapter.list_destinations(cursor=here.vendor_cursor, limit=size or None, filter=scope.filter)
+    except UpstreamError as exc:
+        into.failures.append((here.workspace, exc))
+        return False
+    into.failures += [(here.workspace, rejected.error) for rejected in page.rejected]
+    rows = page.destinations
+    for i in range(_resume_index(rows, here), len(rows)):
+        after_row = _position_after(here.workspace, here.vendor_cursor, size, rows, i, page.next_cursor, following)
+        if scope.filter.accepts(rows[i]):
+            into.edges.append(Edge(rows[i], after_row.encode(mark) if after_row else _END.encode(mark)))
+            if len(into.edges) == limit:
+                into.has_next_page = after_row is not None
+                into.end_cursor = into.edges[-1].cursor
+                return True
+    if page.next_cursor is not None:
+        # One list call per workspace per page: the rest of this workspace is the next page's.
+        into.has_next_page = True
+        into.end_cursor = Position(here.workspace, page.next_cursor, size).encode(mark)
+        return True
+    return False
+
+
 #: the position past the last workspace
 _END = Position("", None, 0, 0)
 
 
-def _vendor_page_size(workspace: WorkspaceConfig, limit: int) -> int:
-    maximum = VENDOR_PAGE_MAXIMUM.get(workspace.provider)
+def _vendor_page_size(adapter: VendorAdapter, limit: int) -> int:
+    """The page size to ask the vendor for; 0 where one call answers the whole list."""
+    maximum = adapter.page_size_maximum
     if maximum is None:
-        return 0  # the vendor answers with its whole list
+        return 0
     return min(maximum, max(limit, SERVER_PAGE_MINIMUM))
 
 
@@ -168,7 +190,7 @@ async def count_destinations(session: Session, scope: DestinationScope, *, first
     async def one(workspace: WorkspaceConfig) -> int | None:
         adapter = session.adapter(workspace.key)
         page = await adapter.list_destinations(
-            cursor=None, limit=_vendor_page_size(workspace, limit), filter=scope.filter
+            cursor=None, limit=_vendor_page_size(adapter, limit) or None, filter=scope.filter
         )
         if adapter.capabilities.server_side_pagination:
             return page.total

@@ -1,7 +1,7 @@
 """The gateway's long-lived parts, and the per-request session that services work through.
 
-``Gateway`` lives as long as the app: configuration, one upstream client per workspace, call
-accounting and the cross-request caches. ``Session`` lives for one GraphQL request: the caller's
+``Gateway`` lives as long as the app: configuration, the state ports (idempotency, locks, budgets,
+caches), one upstream client per workspace, call accounting and the cross-request caches. ``Session`` lives for one GraphQL request: the caller's
 principal and the adapters built for it (over per-request upstream views, so the same GET is made
 once per request).
 """
@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 import httpx
 
 from destgraph.adapters.accounting import CallAccounting
-from destgraph.adapters.base import BaseAdapter
+from destgraph.adapters.contract import VendorAdapter
 from destgraph.adapters.registry import build_adapter, build_client
 from destgraph.adapters.upstream import RequestUpstream, UpstreamClient
 from destgraph.config import ApiKeyConfig, Settings, WorkspaceConfig
 from destgraph.errors import ForbiddenError, NotFoundError
 from destgraph.services.caches import CatalogCache, HealthCache
-from destgraph.services.idempotency import IdempotencyStore, InMemoryIdempotencyStore
+from destgraph.state import StatePorts
 
 
 @dataclass(frozen=True)
@@ -45,10 +45,17 @@ class Principal:
 
 
 class Gateway:
-    """App-lifetime state: settings, upstream clients, accounting and caches."""
+    """App-lifetime state: settings, state ports, upstream clients, accounting and caches."""
 
-    def __init__(self, settings: Settings, *, transports: Mapping[str, httpx.AsyncBaseTransport] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        transports: Mapping[str, httpx.AsyncBaseTransport] | None = None,
+        state: StatePorts | None = None,
+    ) -> None:
         self.settings = settings
+        self.state = state or StatePorts.in_memory()
         self.accounting = CallAccounting()
         transports = transports or {}
         self.clients: dict[str, UpstreamClient] = {
@@ -56,15 +63,13 @@ class Gateway:
                 ws,
                 accounting=self.accounting,
                 rate_wait_seconds=settings.gateway.rate_wait_seconds,
+                budgets=self.state.budgets,
                 transport=transports.get(ws.key),
             )
             for ws in settings.workspaces
         }
-        self.catalogs = CatalogCache(ttl_seconds=settings.gateway.catalog_ttl_seconds)
-        self.health = HealthCache(ttl_seconds=settings.gateway.health_ttl_seconds)
-        self.idempotency: IdempotencyStore = InMemoryIdempotencyStore(
-            ttl_seconds=settings.gateway.idempotency_ttl_seconds
-        )
+        self.catalogs = CatalogCache(self.state.cache, ttl_seconds=settings.gateway.catalog_ttl_seconds)
+        self.health = HealthCache(self.state.cache, ttl_seconds=settings.gateway.health_ttl_seconds)
 
     async def aclose(self) -> None:
         for client in self.clients.values():
@@ -80,7 +85,7 @@ class Session:
 
     gateway: Gateway
     principal: Principal
-    _adapters: dict[str, BaseAdapter] = field(default_factory=dict)
+    _adapters: dict[str, VendorAdapter] = field(default_factory=dict)
 
     @property
     def settings(self) -> Settings:
@@ -97,10 +102,10 @@ class Session:
             raise NotFoundError("no such object")
         return workspace
 
-    def adapter(self, workspace_key: str) -> BaseAdapter:
+    def adapter(self, workspace_key: str) -> VendorAdapter:
         adapter = self._adapters.get(workspace_key)
         if adapter is None:
             self.workspace(workspace_key)
-            adapter = build_adapter(RequestUpstream(self.gateway.clients[workspace_key]))
+            adapter = build_adapter(RequestUpstream(self.gateway.clients[workspace_key]), self.gateway.state.locks)
             self._adapters[workspace_key] = adapter
         return adapter

@@ -1,77 +1,100 @@
 """Idempotency keys for creates: a repeat returns the first result and creates nothing.
 
-The store is a port: ``InMemoryIdempotencyStore`` serves one process; a Redis store implementing
-the same three methods serves several replicas. Keys are scoped by the caller (API key name) and
-live ``ttl_seconds``. A repeat with the same key and a different input is a conflict; a repeat
-while the first is still running waits for it; a first attempt that raised leaves no trace, so
-a retry runs again.
+Records go through the idempotency port (state/ports.py), as plain JSON: the created destination's
+reference (never its settings, which can hold secrets in clear), the changes and the problems. A
+repeat reads the destination afresh, so it answers what exists now. Keys are scoped by the caller
+(API key name) and workspace, and live ``idempotency_ttl_seconds``. A repeat with the same key and
+another input is a conflict; a repeat while the first is still running waits for it; a first
+attempt that raised, or created nothing, leaves no record, so a retry runs again.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
-import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
+
+from destgraph.domain.models import DestinationRef
+from destgraph.domain.problems import Problem, ProblemCode
+from destgraph.services.changes import FieldChange
+from destgraph.state import IdempotencyPort
+
+#: how long a repeat waits for the first attempt to finish
+WAIT_SECONDS = 60.0
 
 
-class IdempotencyConflict(Exception):
-    """The key was used before with a different input."""
+@dataclass(frozen=True)
+class Outcome:
+    """What a create did, in terms that can be stored and told again."""
+
+    destination: DestinationRef | None
+    changes: list[FieldChange]
+    problems: list[Problem]
+
+    def to_json(self) -> dict[str, Any]:
+        destination = self.destination
+        return {
+            "destination": {"workspace": destination.workspace, "nativeId": destination.native_id}
+            if destination
+            else None,
+            "changes": [{"field": list(c.field), "before": c.before, "after": c.after} for c in self.changes],
+            "problems": [{"field": list(p.field), "message": p.message, "code": p.code.value} for p in self.problems],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Outcome:
+        ref = data.get("destination")
+        return cls(
+            destination=DestinationRef(ref["workspace"], ref["nativeId"]) if ref else None,
+            changes=[FieldChange(tuple(c["field"]), c["before"], c["after"]) for c in data["changes"]],
+            problems=[Problem(tuple(p["field"]), p["message"], ProblemCode(p["code"])) for p in data["problems"]],
+        )
 
 
-@dataclass
-class _Entry:
-    fingerprint: str
-    result: asyncio.Future[Any]
-    expires_at: float
+@dataclass(frozen=True)
+class Repeat:
+    """The claim of a key: ``outcome`` None means the caller runs the write; ``conflict`` says why not."""
+
+    outcome: Outcome | None = None
+    conflict: str | None = None
 
 
-class IdempotencyStore(Protocol):
-    async def claim(self, scope: str, key: str, fingerprint: str) -> asyncio.Future[Any] | None:
-        """None: the caller runs the work and then calls ``complete`` or ``abandon``.
-        A future: the first attempt's result (await it). Raises IdempotencyConflict."""
-        ...
+class Idempotency:
+    """One scope's keys over the idempotency port."""
 
-    async def complete(self, scope: str, key: str, result: Any) -> None: ...
-
-    async def abandon(self, scope: str, key: str, error: BaseException) -> None: ...
-
-
-class InMemoryIdempotencyStore:
-    def __init__(self, *, ttl_seconds: float = 24 * 3600, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, port: IdempotencyPort, *, scope: str, ttl_seconds: float) -> None:
+        self._port = port
+        self._scope = scope
         self._ttl = ttl_seconds
-        self._clock = clock
-        self._entries: dict[tuple[str, str], _Entry] = {}
 
-    def _expire(self) -> None:
-        now = self._clock()
-        for key in [k for k, e in self._entries.items() if e.expires_at <= now]:
-            del self._entries[key]
-
-    async def claim(self, scope: str, key: str, fingerprint: str) -> asyncio.Future[Any] | None:
-        self._expire()
-        entry = self._entries.get((scope, key))
-        if entry is None:
-            future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-            self._entries[(scope, key)] = _Entry(fingerprint, future, self._clock() + self._ttl)
-            return None
-        if entry.fingerprint != fingerprint:
-            raise IdempotencyConflict(key)
-        return entry.result
-
-    async def complete(self, scope: str, key: str, result: Any) -> None:
-        entry = self._entries.get((scope, key))
-        if entry is not None and not entry.result.done():
-            entry.result.set_result(result)
-
-    async def abandon(self, scope: str, key: str, error: BaseException) -> None:
-        entry = self._entries.pop((scope, key), None)
-        if entry is not None and not entry.result.done():
-            entry.result.set_exception(error)
-            entry.result.exception()  # waiting repeats see it; nobody else must retrieve it
+    async def run(
+        self, key: str, mark: str, write: Callable[[], Awaitable[Outcome]]
+    ) -> tuple[Outcome | None, str | None]:
+        """(outcome, None) once the write ran here or before; (None, reason) when it may not run."""
+        record = await self._port.claim(self._scope, key, mark, ttl_seconds=self._ttl)
+        if record is not None:
+            if record.fingerprint != mark:
+                return None, "this idempotencyKey was used with a different input"
+            if record.status == "running":
+                record = await self._port.wait(self._scope, key, patience=WAIT_SECONDS)
+            if record is None:  # the first attempt failed meanwhile: this repeat runs it
+                return await self.run(key, mark, write)
+            if record.status == "running":
+                return None, "a create with this idempotencyKey is still running; repeat it later"
+            return Outcome.from_json(record.result), None
+        try:
+            outcome = await write()
+        except BaseException:
+            await self._port.release(self._scope, key)
+            raise
+        if outcome.destination is None:
+            # Nothing was created: a corrected retry with the same key must be allowed to run.
+            await self._port.release(self._scope, key)
+        else:
+            await self._port.complete(self._scope, key, outcome.to_json(), ttl_seconds=self._ttl)
+        return outcome, None
 
 
 def fingerprint(payload: Any) -> str:

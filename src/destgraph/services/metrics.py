@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from destgraph.adapters.base import MetricsWindow
 from destgraph.domain.models import DeliveryMetrics, Destination, DestinationField
+from destgraph.domain.queries import MetricsWindow
 from destgraph.errors import InvalidInputError
 from destgraph.services.gateway import Session
 

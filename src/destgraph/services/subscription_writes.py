@@ -1,7 +1,8 @@
-"""create/update/deleteDestinationSubscription: Segment subscriptions and Nimriz actions.
+"""create/update/deleteDestinationSubscription, for providers whose destinations have subscriptions.
 
-Segment writes each take a turn of its five-a-minute budget (the adapter asks for it); Nimriz writes
-are read-modify-write of the whole action list, serialized per destination by the adapter.
+What a subscription may hold is the adapter's check; how it is written (one call, or a
+read-modify-write of the destination under its lock, within the vendor's write budget) is the
+adapter's write. This service validates, merges settings key by key and reports.
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ from typing import Any
 
 from destgraph.domain.ids import GlobalId, MalformedId
 from destgraph.domain.models import Destination, DestinationSubscription
+from destgraph.domain.problems import ProblemCode, Problems
 from destgraph.domain.secrets import is_masked
 from destgraph.domain.writes import SubscriptionPatch
-from destgraph.errors import InvalidInputError, NotFoundError, UpstreamRejected
-from destgraph.services import catalog
-from destgraph.services.destination_writes import SubscriptionInput, _current, _vendor_said
+from destgraph.errors import NotFoundError
+from destgraph.services import catalog, rejections
+from destgraph.services.destination_writes import SubscriptionInput, current_destination
 from destgraph.services.gateway import Session
-from destgraph.services.problems import ProblemCode, Problems
-from destgraph.services.validation import check_subscription
+from destgraph.services.validation import check_settings_object
 
 INPUT = ("input",)
 
@@ -44,29 +45,19 @@ class SubscriptionResult:
 async def create_subscription(session: Session, destination_id: str, given: SubscriptionInput) -> SubscriptionResult:
     session.principal.require("write")
     result = SubscriptionResult()
-    destination = await _current(session, destination_id, result.problems, field="destinationId")
+    destination = await current_destination(session, destination_id, result.problems, field="destinationId")
     if destination is None:
         return result
     adapter = session.adapter(destination.workspace)
     destination_type = await catalog.get_type(session, destination.workspace, destination.type_key)
-    check_subscription(
-        destination.provider,
-        destination_type,
-        given.as_input(),
-        result.problems,
-        path=(*INPUT, "subscription"),
-        creating=True,
-    )
-    if given.settings is not None and not isinstance(given.settings, dict):
-        result.problems.add((*INPUT, "subscription", "settings"), "settings must be an object of key: value")
+    path = (*INPUT, "subscription")
+    adapter.check_subscription(destination_type, given.as_input(), result.problems, path=path, creating=True)
+    check_settings_object(given.settings, result.problems, path=(*path, "settings"))
     if result.problems:
         return result
-    try:
-        result.subscription = await adapter.create_subscription(destination, given.draft())
-    except InvalidInputError as exc:
-        result.problems.add(exc.field or INPUT, exc.message)
-    except UpstreamRejected as exc:
-        result.problems.add(INPUT, _vendor_said(session, exc, given.settings), ProblemCode.UPSTREAM_REJECTED)
+    result.subscription = await rejections.attempt(
+        result.problems, adapter.create_subscription(destination, given.draft()), at=INPUT, secrets=given.settings
+    )
     return result
 
 
@@ -86,7 +77,7 @@ async def update_subscription(session: Session, request: UpdateSubscriptionReque
         "eventFilter": request.event_filter,
         "propertyMapping": request.property_mapping,
     }
-    check_subscription(destination.provider, destination_type, fields, result.problems, path=INPUT, creating=False)
+    adapter.check_subscription(destination_type, fields, result.problems, path=INPUT, creating=False)
     settings = None
     if request.settings is not None:
         if not isinstance(request.settings, dict):
@@ -109,12 +100,9 @@ async def update_subscription(session: Session, request: UpdateSubscriptionReque
         property_mapping=request.property_mapping,
         settings=settings,
     )
-    try:
-        result.subscription = await adapter.update_subscription(destination, current, patch)
-    except InvalidInputError as exc:
-        result.problems.add(exc.field or INPUT, exc.message)
-    except UpstreamRejected as exc:
-        result.problems.add(INPUT, _vendor_said(session, exc, request.settings), ProblemCode.UPSTREAM_REJECTED)
+    result.subscription = await rejections.attempt(
+        result.problems, adapter.update_subscription(destination, current, patch), at=INPUT, secrets=request.settings
+    )
     return result
 
 
@@ -125,13 +113,15 @@ async def delete_subscription(session: Session, id: str) -> SubscriptionResult:
     if found is None:
         return result
     destination, current = found
-    try:
-        await session.adapter(destination.workspace).delete_subscription(destination, current)
-    except UpstreamRejected as exc:
-        result.problems.add((*INPUT, "id"), _vendor_said(session, exc, {}), ProblemCode.UPSTREAM_REJECTED)
-        return result
-    result.deleted_id = id
+    deleted = await rejections.attempt(result.problems, _deleted(session, destination, current), at=(*INPUT, "id"))
+    if deleted:
+        result.deleted_id = id
     return result
+
+
+async def _deleted(session: Session, destination: Destination, current: DestinationSubscription) -> bool:
+    await session.adapter(destination.workspace).delete_subscription(destination, current)
+    return True
 
 
 async def _current_subscription(
@@ -144,7 +134,9 @@ async def _current_subscription(
         problems.add((*INPUT, "id"), "no such subscription", ProblemCode.NOT_FOUND)
         return None
     destination_native, _, subscription_native = gid.native_id.rpartition(":")
-    destination = await _current(session, GlobalId("Destination", gid.workspace, destination_native).encode(), problems)
+    destination = await current_destination(
+        session, GlobalId("Destination", gid.workspace, destination_native).encode(), problems
+    )
     if destination is None:
         return None
     for subscription in await session.adapter(destination.workspace).list_subscriptions(destination):

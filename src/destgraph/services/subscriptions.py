@@ -1,4 +1,4 @@
-"""Subscriptions of destinations: Segment's action subscriptions, Nimriz actions."""
+"""Subscriptions of destinations, where the provider has them (capabilities.subscriptions)."""
 
 from __future__ import annotations
 

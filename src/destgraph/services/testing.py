@@ -8,12 +8,12 @@ from typing import Any
 
 from destgraph.domain.ids import GlobalId, MalformedId
 from destgraph.domain.models import DestinationSubscription
+from destgraph.domain.problems import ProblemCode, Problems
 from destgraph.domain.writes import TestOutcome, TestStep
-from destgraph.errors import InvalidInputError, NotFoundError, UnsupportedError, UpstreamRejected
-from destgraph.services import catalog
-from destgraph.services.destination_writes import INPUT, _current, _vendor_said, _workspace_key
+from destgraph.errors import NotFoundError, UnsupportedError
+from destgraph.services import catalog, rejections
+from destgraph.services.destination_writes import INPUT, current_destination, workspace_key_of
 from destgraph.services.gateway import Session
-from destgraph.services.problems import ProblemCode, Problems
 from destgraph.services.validation import check_settings
 
 
@@ -26,37 +26,36 @@ class TestResultOutcome:
 async def test_destination(session: Session, id: str, subscription_id: str | None) -> TestResultOutcome:
     session.principal.require("write")
     result = TestResultOutcome()
-    destination = await _current(session, id, result.problems)
+    destination = await current_destination(session, id, result.problems)
     if destination is None:
         return result
     adapter = session.adapter(destination.workspace)
     capabilities = adapter.capabilities
     if not (capabilities.connection_test or capabilities.test_event):
-        result.problems.add(
-            (*INPUT, "id"), f"{destination.provider.name.title()} has no destination tests", ProblemCode.UNSUPPORTED
-        )
+        result.problems.add((*INPUT, "id"), f"{adapter.name} has no destination tests", ProblemCode.UNSUPPORTED)
         return result
     subscription: DestinationSubscription | None = None
     if subscription_id is not None:
         if not capabilities.test_event:
             result.problems.add(
-                (*INPUT, "subscriptionId"), "only Nimriz tests one subscription (action)", ProblemCode.UNSUPPORTED
+                (*INPUT, "subscriptionId"),
+                f"{adapter.name} tests whole destinations, not one subscription",
+                ProblemCode.UNSUPPORTED,
             )
             return result
         subscription = await _subscription_of(session, destination, subscription_id, result.problems)
         if subscription is None:
             return result
-    try:
-        result.outcome = await adapter.test_destination(destination, subscription)
-    except UpstreamRejected as exc:
-        result.problems.add(INPUT, _vendor_said(session, exc, {}), ProblemCode.UPSTREAM_REJECTED)
+    result.outcome = await rejections.attempt(
+        result.problems, adapter.test_destination(destination, subscription), at=INPUT
+    )
     return result
 
 
 async def test_settings(session: Session, workspace_id: str, type_key: str, settings: Any) -> TestResultOutcome:
     session.principal.require("write")
     result = TestResultOutcome()
-    workspace_key = _workspace_key(session, workspace_id, result.problems)
+    workspace_key = workspace_key_of(session, workspace_id, result.problems)
     if workspace_key is None:
         return result
     adapter = session.adapter(workspace_key)
@@ -75,12 +74,9 @@ async def test_settings(session: Session, workspace_id: str, type_key: str, sett
     check_settings(destination_type, settings, result.problems, path=(*INPUT, "settings"), creating=True)
     if result.problems:
         return result
-    try:
-        result.outcome = await adapter.test_settings(type_key, settings)
-    except InvalidInputError as exc:
-        result.problems.add(exc.field or INPUT, exc.message)
-    except UpstreamRejected as exc:
-        result.problems.add(INPUT, _vendor_said(session, exc, settings), ProblemCode.UPSTREAM_REJECTED)
+    result.outcome = await rejections.attempt(
+        result.problems, adapter.test_settings(type_key, settings), at=INPUT, secrets=settings
+    )
     return result
 
 
@@ -88,12 +84,12 @@ async def stream_test(session: Session, id: str) -> AsyncIterator[TestStep]:
     """The steps of a connection test as the vendor streams them; errors for bad ids and providers."""
     session.principal.require("write")
     problems = Problems()
-    destination = await _current(session, id, problems)
+    destination = await current_destination(session, id, problems)
     if destination is None:
         raise NotFoundError("no such destination")
     adapter = session.adapter(destination.workspace)
     if not adapter.capabilities.connection_test:
-        raise UnsupportedError(f"{destination.provider.name.title()} has no streamed connection test")
+        raise UnsupportedError(f"{adapter.name} has no streamed connection test")
     async for step in adapter.stream_test(destination):
         yield step
 

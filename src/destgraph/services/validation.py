@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from destgraph.domain import fql
-from destgraph.domain.models import Capabilities, DestinationType, Provider, SettingDefinition, SettingType
+from destgraph.domain.models import Capabilities, DestinationType, SettingDefinition, SettingType
+from destgraph.domain.problems import ProblemCode, Problems
 from destgraph.domain.secrets import is_masked
-from destgraph.services.problems import ProblemCode, Problems
 
 _TYPES: dict[SettingType, tuple[tuple[type, ...], str]] = {
     SettingType.STRING: ((str,), "a string"),
@@ -24,11 +23,6 @@ _TYPES: dict[SettingType, tuple[tuple[type, ...], str]] = {
     SettingType.OBJECT: ((dict,), "an object"),
     SettingType.ARRAY: ((list,), "a list"),
 }
-NIMRIZ_FILTER_KEYS = {
-    "include": {"event_types", "touch_types", "domain_ids", "tag_ids", "space_ids", "countries"},
-    "exclude": {"event_types", "touch_types", "domain_ids", "tag_ids", "countries", "bot_traffic"},
-}
-NIMRIZ_OVERRIDE_KINDS = {"rename", "exclude", "include", "static", "template"}
 
 
 def check_settings(
@@ -75,7 +69,7 @@ def _must_be_given(definition: SettingDefinition) -> bool:
         return False
     if definition.type in (SettingType.ALERT, SettingType.OAUTH):
         return False
-    # The vendor fills a non-empty default itself (Segment creates with every option's default).
+    # The vendor fills a non-empty default itself (a vendor may create with every option's default).
     return _blank(definition.default_value)
 
 
@@ -101,107 +95,11 @@ def check_enabled(
         problems.add(path, "this provider's destinations cannot be disabled", ProblemCode.UNSUPPORTED)
 
 
-def check_trigger(trigger: Any, problems: Problems, *, path: tuple[str, ...]) -> None:
-    """A Segment FQL trigger: parsed here so garbage never goes upstream."""
-    if not isinstance(trigger, str) or not trigger.strip():
-        problems.add(path, 'an FQL trigger is required, e.g. type = "track"', ProblemCode.REQUIRED)
-        return
-    try:
-        fql.parse(trigger)
-    except fql.FQLSyntaxError as exc:
-        problems.add(path, f"not valid FQL: {exc}")
-
-
-def check_subscription(
-    provider: Provider,
-    destination_type: DestinationType | None,
-    subscription: Mapping[str, Any],
-    problems: Problems,
-    *,
-    path: tuple[str, ...],
-    creating: bool,
-) -> None:
-    """A subscription's fields as its provider knows them (Segment actions, Nimriz actions)."""
-    if provider is Provider.SEGMENT:
-        if creating or subscription.get("trigger") is not None:
-            check_trigger(subscription.get("trigger"), problems, path=(*path, "trigger"))
-        if creating:
-            action_id = subscription.get("actionId")
-            actions = {a.key for a in destination_type.actions} if destination_type else set()
-            if not action_id:
-                problems.add((*path, "actionId"), "actionId is required", ProblemCode.REQUIRED)
-            elif destination_type is not None and action_id not in actions:
-                problems.add(
-                    (*path, "actionId"), f"{destination_type.label} has no action {action_id!r}", ProblemCode.NOT_FOUND
-                )
-        for key in ("actionType", "eventFilter", "propertyMapping"):
-            if subscription.get(key) is not None:
-                problems.add((*path, key), f"{key} is for Nimriz actions; Segment subscriptions use trigger")
-        return
-    if provider is Provider.NIMRIZ:
-        if subscription.get("trigger") is not None:
-            problems.add((*path, "trigger"), "Nimriz actions filter with eventFilter; their trigger is derived")
-        for key in ("actionId", "modelId"):
-            if subscription.get(key) is not None:
-                problems.add((*path, key), f"{key} is for Segment subscriptions")
-        action_type = subscription.get("actionType")
-        allowed = {a.key for a in destination_type.actions} if destination_type else set()
-        if creating and not action_type:
-            problems.add((*path, "actionType"), "actionType is required", ProblemCode.REQUIRED)
-        elif action_type is not None and allowed and action_type not in allowed:
-            problems.add(
-                (*path, "actionType"),
-                f"{destination_type.label if destination_type else 'this type'} "
-                f"takes actions of type {', '.join(sorted(allowed))}",
-            )
-        if subscription.get("eventFilter") is not None:
-            _check_event_filter(subscription["eventFilter"], problems, path=(*path, "eventFilter"))
-        if subscription.get("propertyMapping") is not None:
-            _check_property_mapping(subscription["propertyMapping"], problems, path=(*path, "propertyMapping"))
-        return
-    problems.add(path, f"{provider.name.title()} destinations have no subscriptions", ProblemCode.UNSUPPORTED)
-
-
-def _check_event_filter(value: Any, problems: Problems, *, path: tuple[str, ...]) -> None:
+def check_settings_object(value: Any, problems: Problems, *, path: tuple[str, ...]) -> dict[str, Any]:
+    """``value`` as a settings object (absent: empty), or a problem at ``path`` when it is not one."""
+    if value is None:
+        return {}
     if not isinstance(value, dict):
-        problems.add(path, "eventFilter must be an object {include, exclude, conditions}")
-        return
-    for key in value.keys() - {"include", "exclude", "conditions"}:
-        problems.add((*path, key), f"eventFilter has no {key!r}; it takes include, exclude and conditions")
-    for clause, allowed in NIMRIZ_FILTER_KEYS.items():
-        body = value.get(clause)
-        if body is None:
-            continue
-        if not isinstance(body, dict):
-            problems.add((*path, clause), f"{clause} must be an object")
-            continue
-        for key, item in body.items():
-            if key not in allowed:
-                problems.add((*path, clause, key), f"{clause} has no {key!r}")
-            elif key == "bot_traffic":
-                if not isinstance(item, bool):
-                    problems.add((*path, clause, key), "bot_traffic must be true or false")
-            elif not isinstance(item, list) or not all(isinstance(v, str) and v for v in item):
-                problems.add((*path, clause, key), f"{key} must be a list of strings")
-    conditions = value.get("conditions")
-    if conditions is not None and (
-        not isinstance(conditions, list) or not all(isinstance(c, dict) for c in conditions)
-    ):
-        problems.add((*path, "conditions"), "conditions must be a list of objects {field, operator, value}")
-
-
-def _check_property_mapping(value: Any, problems: Problems, *, path: tuple[str, ...]) -> None:
-    if not isinstance(value, dict):
-        problems.add(path, "propertyMapping must be an object {base, overrides}")
-        return
-    if not isinstance(value.get("base", "default"), str):
-        problems.add((*path, "base"), "base must be a string")
-    overrides = value.get("overrides", [])
-    if not isinstance(overrides, list):
-        problems.add((*path, "overrides"), "overrides must be a list")
-        return
-    for i, override in enumerate(overrides):
-        if not isinstance(override, dict) or override.get("type") not in NIMRIZ_OVERRIDE_KINDS:
-            problems.add(
-                (*path, "overrides", str(i)), f"each override needs a type: {', '.join(sorted(NIMRIZ_OVERRIDE_KINDS))}"
-            )
+        problems.add(path, "settings must be an object of key: value")
+        return {}
+    return dict(value)

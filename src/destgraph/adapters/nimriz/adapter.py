@@ -12,12 +12,14 @@ destination never drop each other's actions; test-send queues a test event for o
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from destgraph.adapters.base import BaseAdapter, ListFilter
+from destgraph.adapters.base import BaseAdapter
+from destgraph.adapters.contract import Field
+from destgraph.adapters.nimriz import checks, shapes
 from destgraph.adapters.nimriz.catalog import BY_KEY, CATALOG
 from destgraph.adapters.nimriz.writes import (
-    DESTINATION_LOCKS,
     DESTINATIONS,
     action_bodies,
     check_patch,
@@ -26,8 +28,8 @@ from destgraph.adapters.nimriz.writes import (
     new_action_body,
     patched_action,
 )
-from destgraph.adapters.parsing import optional_datetime, require
 from destgraph.adapters.registry import VendorProfile
+from destgraph.adapters.shapes import optional_datetime, parse, parse_rows
 from destgraph.config import WorkspaceConfig
 from destgraph.domain.models import (
     Capabilities,
@@ -44,6 +46,8 @@ from destgraph.domain.models import (
     Provider,
     SubscriptionRef,
 )
+from destgraph.domain.problems import Problems
+from destgraph.domain.queries import ListFilter
 from destgraph.domain.writes import (
     CreatedDestination,
     DestinationDraft,
@@ -54,7 +58,7 @@ from destgraph.domain.writes import (
     TestStep,
     TestStepStatus,
 )
-from destgraph.errors import InvalidInputError, UpstreamNotFound, UpstreamProtocolError
+from destgraph.errors import InvalidInputError, UpstreamError
 
 #: a dict, not MappingOverrideKind(value): the enum's lookup is slow on a list of hundreds of actions
 _OVERRIDE_KINDS = {kind.value: kind for kind in MappingOverrideKind}
@@ -71,12 +75,21 @@ class NimrizAdapter(BaseAdapter):
         server_side_pagination=False,
         live_catalog=False,
     )
+    page_size_maximum: ClassVar[int | None] = None
 
-    async def list_destinations(self, *, cursor: str | None, limit: int, filter: ListFilter) -> DestinationPage:
+    async def list_destinations(self, *, cursor: str | None, limit: int | None, filter: ListFilter) -> DestinationPage:
         body = await self.upstream.get_json(DESTINATIONS, operation="list_destinations")
-        rows = require(body, "destinations", list, self)
-        destinations = tuple(self._destination(row) for row in rows)
-        return DestinationPage(destinations=destinations, total=len(destinations))
+        return self._page(body)
+
+    async def get_destinations(
+        self, native_ids: Sequence[str], *, fresh: bool = False
+    ) -> list[Destination | UpstreamError | None]:
+        if not fresh:
+            return await super().get_destinations(native_ids)
+        page = self._page(await self.upstream.get_json(DESTINATIONS, operation="list_destinations", fresh=True))
+        found: dict[str, Destination | UpstreamError] = {r.native_id: r.error for r in page.rejected if r.native_id}
+        found.update((d.native_id, d) for d in page.destinations)
+        return [found.get(i) for i in native_ids]
 
     async def list_destination_types(self) -> list[DestinationType]:
         return list(CATALOG)
@@ -86,6 +99,17 @@ class NimrizAdapter(BaseAdapter):
 
     async def probe(self) -> None:
         await self.upstream.get_json("/api/v1/whoami", operation="whoami")
+
+    def check_subscription(
+        self,
+        destination_type: DestinationType | None,
+        given: Mapping[str, Any],
+        problems: Problems,
+        *,
+        path: Field,
+        creating: bool,
+    ) -> None:
+        checks.check_subscription(destination_type, given, problems, path=path, creating=creating)
 
     # -- writes -----------------------------------------------------------------------------------
 
@@ -101,7 +125,7 @@ class NimrizAdapter(BaseAdapter):
         if patch.source_ids:
             raise InvalidInputError("Nimriz destinations have no sources", field=("input", "sourceIds"))
         credentials = credentials_for_put(patch.settings) if patch.settings is not None else None
-        async with DESTINATION_LOCKS.lock(self.workspace.key, current.native_id):
+        async with self.serialized(current.native_id, "write"):
             row = await self._fresh_row(current.native_id, "update_destination")
             body: dict[str, Any] = {"actions": action_bodies(row)}
             if patch.name is not None:
@@ -118,14 +142,14 @@ class NimrizAdapter(BaseAdapter):
     async def create_subscription(self, destination: Destination, draft: SubscriptionDraft) -> DestinationSubscription:
         """The destination's actions read fresh, the new one appended, the whole list PUT back."""
         new_action = new_action_body(draft, destination.type_key, ("input",))
-        async with DESTINATION_LOCKS.lock(self.workspace.key, destination.native_id):
+        async with self.serialized(destination.native_id, "write"):
             row = await self._fresh_row(destination.native_id, "create_subscription")
             actions = action_bodies(row)
             before = {str(a.get("id")) for a in actions}
             updated = await self._put(destination.native_id, {"actions": [*actions, new_action]}, "create_subscription")
         created = [s for s in updated.subscriptions or () if s.ref.native_id not in before]
         if len(created) != 1:
-            raise self._protocol_error(f"answered a new action with {len(created)} new action ids")
+            raise self.protocol_error(f"answered a new action with {len(created)} new action ids")
         return created[0]
 
     async def update_subscription(
@@ -134,7 +158,7 @@ class NimrizAdapter(BaseAdapter):
         """The action replaced in a fresh copy of the list (its id and the others kept), PUT back whole."""
         check_patch(patch)
         action_id = current.ref.native_id
-        async with DESTINATION_LOCKS.lock(self.workspace.key, destination.native_id):
+        async with self.serialized(destination.native_id, "write"):
             row = await self._fresh_row(destination.native_id, "update_subscription")
             actions = action_bodies(row)
             index = self._action_index(actions, action_id, "update_subscription")
@@ -142,12 +166,12 @@ class NimrizAdapter(BaseAdapter):
             updated = await self._put(destination.native_id, {"actions": actions}, "update_subscription")
         found = next((s for s in updated.subscriptions or () if s.ref.native_id == action_id), None)
         if found is None:
-            raise self._protocol_error(f"answered an update without action {action_id}")
+            raise self.protocol_error(f"answered an update without action {action_id}")
         return found
 
     async def delete_subscription(self, destination: Destination, current: DestinationSubscription) -> None:
         """The action removed from a fresh copy of the list, the rest PUT back with their ids."""
-        async with DESTINATION_LOCKS.lock(self.workspace.key, destination.native_id):
+        async with self.serialized(destination.native_id, "write"):
             row = await self._fresh_row(destination.native_id, "delete_subscription")
             actions = action_bodies(row)
             del actions[self._action_index(actions, current.ref.native_id, "delete_subscription")]
@@ -161,10 +185,10 @@ class NimrizAdapter(BaseAdapter):
         answer = await self.upstream.send_json(
             "POST", f"{DESTINATIONS}/{destination.native_id}/test-send", operation="test_send", body=body
         )
-        event = require(answer, "test_event", dict, self)
-        used = await self._action_used(destination, subscription, str(event.get("action_id")))
-        event_type = f" {event['event_type']}" if event.get("event_type") else ""
-        what = f"action {used.name!r}" if used is not None else f"action {event.get('action_id')}"
+        event = parse(shapes.TestSendAnswer, answer, self.context("test_send"), what="the test-send").test_event
+        used = await self._action_used(destination, subscription, str(event.action_id))
+        event_type = f" {event.event_type}" if event.event_type else ""
+        what = f"action {used.name!r}" if used is not None else f"action {event.action_id}"
         message = f"Test event{event_type} queued for {what}"
         return TestOutcome(
             success=True,
@@ -178,36 +202,36 @@ class NimrizAdapter(BaseAdapter):
 
         Neither this request's memo nor an identical GET already in flight may answer it: a list
         another request started before the last PUT landed could miss that PUT's action, and
-        re-sending it would drop the action. Hence the workspace client, asked for a fresh read.
+        re-sending it would drop the action. Hence a fresh read.
         """
-        body = await self.upstream.client.get_json(DESTINATIONS, operation="list_destinations", fresh=True)
-        for row in require(body, "destinations", list, self):
+        body = await self.upstream.get_json(DESTINATIONS, operation="list_destinations", fresh=True)
+        listed = parse(shapes.DestinationList, body, self.context(operation), what="the destination list")
+        for row in listed.destinations:
             if isinstance(row, dict) and str(row.get("id")) == native_id:
+                parse(shapes.Destination, row, self.context(operation), what="the destination")
                 return row
-        raise UpstreamNotFound(
-            f"nimriz has no destination {native_id}",
-            provider=self.provider.value,
-            workspace=self.workspace.key,
-            operation=operation,
-        )
+        raise self.not_found(f"destination {native_id}", operation)
 
     async def _put(self, native_id: str, body: dict[str, Any], operation: str) -> Destination:
         answer = await self.upstream.send_json("PUT", f"{DESTINATIONS}/{native_id}", operation=operation, body=body)
         return self._answered(answer)
 
     def _answered(self, answer: Any) -> Destination:
-        return self._destination(require(answer, "destination", dict, self))
+        row = parse(shapes.Answer, answer, self.context("write"), what="the write").destination
+        return self._destination(parse(shapes.Destination, row, self.context("write"), what="the destination"), row)
+
+    def _page(self, body: Any) -> DestinationPage:
+        context = self.context("list_destinations")
+        listed = parse(shapes.DestinationList, body, context, what="the destination list")
+        parsed, rejected = parse_rows(shapes.Destination, listed.destinations, context, what="destination")
+        destinations = tuple(self._destination(shape, row) for shape, row in parsed)
+        return DestinationPage(destinations=destinations, total=len(destinations), rejected=tuple(rejected))
 
     def _action_index(self, actions: list[dict[str, Any]], action_id: str, operation: str) -> int:
         for index, action in enumerate(actions):
             if str(action.get("id")) == action_id:
                 return index
-        raise UpstreamNotFound(
-            f"nimriz has no action {action_id} on this destination",
-            provider=self.provider.value,
-            workspace=self.workspace.key,
-            operation=operation,
-        )
+        raise self.not_found(f"action {action_id} on this destination", operation)
 
     async def _action_used(
         self, destination: Destination, asked: DestinationSubscription | None, action_id: str
@@ -218,31 +242,28 @@ class NimrizAdapter(BaseAdapter):
         found = _find_action(destination, action_id)
         if found is None:
             # Added since the caller read the destination: the list, read once more, has it.
-            page = await self.list_destinations(cursor=None, limit=0, filter=ListFilter())
+            page = await self.list_destinations(cursor=None, limit=None, filter=ListFilter())
             fresh = next((d for d in page.destinations if d.native_id == destination.native_id), None)
             found = _find_action(fresh, action_id) if fresh is not None else None
         return found
 
-    def _protocol_error(self, what: str) -> UpstreamProtocolError:
-        return UpstreamProtocolError(
-            f"nimriz {what}", provider=self.provider.value, workspace=self.workspace.key, operation="parse"
-        )
-
-    def _destination(self, row: dict[str, Any]) -> Destination:
-        ref = DestinationRef(self.workspace.key, str(row["id"]))
-        credentials = dict(row.get("credentials") or {})
+    def _destination(self, shape: shapes.Destination, row: Any) -> Destination:
+        ref = DestinationRef(self.workspace.key, shape.id)
+        credentials = dict(shape.credentials or {})
         return Destination(
             ref=ref,
             provider=Provider.NIMRIZ,
-            name=row.get("name") or "",
-            type_key=row.get("type", ""),
-            enabled=bool(row.get("enabled", True)),
+            name=shape.name or "",
+            type_key=shape.type,
+            enabled=shape.enabled,
             settings=credentials,
             raw=row,
-            secret_keys=_secret_keys(row.get("type", ""), credentials),
-            created_at=optional_datetime(row.get("created_at")),
-            updated_at=optional_datetime(row.get("updated_at")),
-            subscriptions=tuple(_action(ref, action) for action in row.get("actions") or ()),
+            secret_keys=_secret_keys(shape.type, credentials),
+            created_at=optional_datetime(shape.created_at),
+            updated_at=optional_datetime(shape.updated_at),
+            subscriptions=tuple(
+                _action(ref, action, raw) for action, raw in zip(shape.actions, row.get("actions") or (), strict=True)
+            ),
         )
 
 
@@ -257,18 +278,17 @@ def _secret_keys(type_key: str, credentials: dict[str, Any]) -> frozenset[str]:
     return (known.secret_keys | redacted) if known else frozenset(credentials)
 
 
-def _action(destination: DestinationRef, action: dict[str, Any]) -> DestinationSubscription:
-    event_filter = _event_filter(action.get("event_filter") or {})
+def _action(destination: DestinationRef, action: shapes.Action, raw: Any) -> DestinationSubscription:
     return DestinationSubscription(
-        ref=SubscriptionRef(destination, str(action.get("id"))),
-        name=action.get("name") or "",
-        enabled=bool(action.get("enabled", True)),
-        raw=action,
-        action_type=action.get("action_type"),
-        event_filter=event_filter,
-        property_mapping=_mapping(action.get("property_mapping") or {}),
-        created_at=optional_datetime(action.get("created_at")),
-        updated_at=optional_datetime(action.get("updated_at")),
+        ref=SubscriptionRef(destination, action.id),
+        name=action.name or "",
+        enabled=action.enabled,
+        raw=raw,
+        action_type=action.action_type,
+        event_filter=_event_filter(action.event_filter or {}),
+        property_mapping=_mapping(action.property_mapping or {}),
+        created_at=optional_datetime(action.created_at),
+        updated_at=optional_datetime(action.updated_at),
     )
 
 
@@ -299,7 +319,8 @@ def _event_filter(raw: dict[str, Any]) -> EventFilter:
 def _mapping(raw: dict[str, Any]) -> PropertyMapping:
     overrides = []
     for item in raw.get("overrides") or ():
-        kind = _OVERRIDE_KINDS.get(item.get("type"))
+        name = item.get("type") if isinstance(item, dict) else None
+        kind = _OVERRIDE_KINDS.get(name) if isinstance(name, str) else None
         if kind is None:
             continue
         overrides.append(MappingOverride(kind=kind, spec={k: v for k, v in item.items() if k != "type"}))

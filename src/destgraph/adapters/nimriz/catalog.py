@@ -1,7 +1,8 @@
 """Nimriz destination types and action types, built into the gateway: Nimriz has no catalog endpoint.
 
-From Nimriz's Destinations API reference (action types and the destinations they serve) and the
-credential keys its API accepts per type.
+From Nimriz's Destinations API reference (action types and the destinations they serve, named as its
+"Action types" table names them) and the credential keys its API accepts per type. The Nimriz
+emulator carries the same tables; tests/adapters/test_catalog_twins.py holds this copy to it.
 """
 
 from __future__ import annotations
@@ -28,14 +29,22 @@ ACTION_TYPES: dict[str, ActionDefinition] = {
 }
 
 
-def _credential(key: str, label: str, *, required: bool = True, secret: bool = True) -> SettingDefinition:
+def _credential(
+    key: str, label: str, *, required: bool = True, secret: bool = True, description: str | None = None
+) -> SettingDefinition:
     return SettingDefinition(
         key=key,
         label=label,
         type=SettingType.SECRET if secret else SettingType.STRING,
         required=required,
         secret=secret,
+        description=description,
     )
+
+
+#: generic_http takes its endpoint under either key (the n8n node's help text says endpoint_url, its
+#: live e2e sends url), so neither is required alone: Nimriz refuses a destination with neither.
+_ONE_URL = "The endpoint URL: give endpoint_url or url (one of the two is required)."
 
 
 def _type(key: str, label: str, action: str, category: str, *settings: SettingDefinition) -> DestinationType:
@@ -53,7 +62,7 @@ CATALOG: tuple[DestinationType, ...] = (
     _type("segment", "Segment", "send_event", "Analytics", _credential("write_key", "Write key")),
     _type(
         "ga4",
-        "Google Analytics 4",
+        "GA4",
         "send_event",
         "Analytics",
         _credential("measurement_id", "Measurement ID", secret=False),
@@ -78,7 +87,7 @@ CATALOG: tuple[DestinationType, ...] = (
     ),
     _type(
         "gtm_server_side",
-        "Google Tag Manager (server-side)",
+        "GTM server-side",
         "send_event",
         "Tag management",
         _credential("server_container_url", "Server container URL", secret=False),
@@ -124,7 +133,8 @@ CATALOG: tuple[DestinationType, ...] = (
         "Generic HTTP",
         "send_webhook",
         "Webhooks",
-        _credential("endpoint_url", "Endpoint URL (also accepted as url)", secret=False),
+        _credential("endpoint_url", "Endpoint URL", required=False, secret=False, description=_ONE_URL),
+        _credential("url", "URL", required=False, secret=False, description=_ONE_URL),
         _credential("signing_secret", "Signing secret", required=False),
         _credential("authorization_header", "Authorization header", required=False),
     ),

@@ -1,4 +1,4 @@
-"""Nimriz writes: the request bodies, the checks for what Nimriz cannot express, per-destination locks.
+"""Nimriz writes: the request bodies and the checks for what Nimriz cannot express.
 
 Nimriz facts these rely on: actions live inside their destination and have no endpoint of their own,
 so every action write is a PUT of the destination with its WHOLE action list (a PUT without
@@ -8,12 +8,11 @@ stored object whole, and a ``[REDACTED]`` sent back is stored literally, replaci
 
 from __future__ import annotations
 
-import asyncio
-import weakref
 from typing import Any
 
 from destgraph.adapters.nimriz.catalog import BY_KEY
 from destgraph.domain.models import JSONObject
+from destgraph.domain.problems import ProblemCode
 from destgraph.domain.secrets import is_masked
 from destgraph.domain.writes import DestinationDraft, SettingsChange, SubscriptionDraft, SubscriptionPatch
 from destgraph.errors import InvalidInputError
@@ -23,35 +22,6 @@ DESTINATIONS = "/api/integrations/destinations"
 _ACTION_KEYS = ("id", "name", "action_type", "enabled", "property_mapping", "event_filter")
 
 Field = tuple[str, ...]
-
-
-class DestinationLocks:
-    """One ``asyncio.Lock`` per (workspace key, destination id), for read-modify-writes of a destination.
-
-    Nimriz only takes a destination's action list whole, so adding, changing or removing one action
-    reads the list, edits it and PUTs it back. Holding the destination's lock across that read and the
-    PUT applies concurrent writes one after the other, so none overwrites another's action.
-
-    In-process only: each gateway replica has its own locks. A shared lock (Redis, say) can replace
-    this class behind the same ``lock(workspace, destination_id)``. Locks are held weakly: one lives
-    while somebody holds or waits for it, so the registry does not grow with every destination ever
-    written, and a lock is not carried over to another event loop once nobody uses it.
-    """
-
-    def __init__(self) -> None:
-        self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = weakref.WeakValueDictionary()
-
-    def lock(self, workspace: str, destination_id: str) -> asyncio.Lock:
-        """The lock of this destination; the caller keeps a reference for as long as it uses it."""
-        key = (workspace, destination_id)
-        lock = self._locks.get(key)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[key] = lock
-        return lock
-
-
-DESTINATION_LOCKS = DestinationLocks()
 
 
 def create_body(draft: DestinationDraft) -> JSONObject:
@@ -97,6 +67,7 @@ def credentials_for_put(change: SettingsChange) -> JSONObject:
             "Nimriz replaces credentials whole, so every secret credential must be given when any "
             f"credential changes; missing: {', '.join(masked)}",
             field=("input", "settings", masked[0]),
+            code=ProblemCode.REQUIRED,
         )
     return credentials
 
@@ -117,7 +88,9 @@ def new_action_body(draft: SubscriptionDraft, type_key: str, where: Field) -> JS
             )
     action_type = draft.action_type or _only_action_type(type_key)
     if action_type is None:
-        raise InvalidInputError("Nimriz needs the action type of a new action", field=(*where, "actionType"))
+        raise InvalidInputError(
+            "Nimriz needs the action type of a new action", field=(*where, "actionType"), code=ProblemCode.REQUIRED
+        )
     body: JSONObject = {"name": draft.name, "action_type": action_type, "enabled": draft.enabled}
     if draft.property_mapping is not None:
         body["property_mapping"] = draft.property_mapping

@@ -2,18 +2,20 @@
 
 Vendor facts this adapter relies on: lists are ``{entities, pagination: {nextCursor, hasMore}}``,
 newest first, ``limit`` 1..100, ``status`` and ``type`` filters (pushed down here); single objects
-are bare; secrets read back as ``******``; ``/types`` lists creatable types only, so the read-only
-warehouse, storage and audience types are added here with ``creatable: false``.
+are bare; secrets read back as ``******``. Answers are read through ``shapes`` and nowhere else.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from destgraph.adapters.base import BaseAdapter, ListFilter, get_or_none
-from destgraph.adapters.parsing import optional_datetime, require
+from destgraph.adapters.base import BaseAdapter
+from destgraph.adapters.ours import shapes
+from destgraph.adapters.ours.catalog import READABLE_TYPES, destination_type, read_only_types
 from destgraph.adapters.registry import VendorProfile
+from destgraph.adapters.shapes import optional_datetime, parse, parse_rows
 from destgraph.config import WorkspaceConfig
 from destgraph.domain.models import (
     Capabilities,
@@ -22,133 +24,13 @@ from destgraph.domain.models import (
     DestinationRef,
     DestinationType,
     Provider,
-    SettingDefinition,
-    SettingType,
-    TypeStatus,
 )
+from destgraph.domain.queries import ListFilter
 from destgraph.domain.secrets import is_masked
 from destgraph.domain.writes import CreatedDestination, DestinationDraft, DestinationPatch
-from destgraph.errors import InvalidInputError, UpstreamError
+from destgraph.errors import InvalidInputError, UpstreamError, UpstreamNotFound
 
 MASK = "******"
-#: readable through the API but refused by POST (the OpenAPI document's read enum minus its create enum)
-READ_ONLY_TYPES = {
-    "AWSEventBridge": "Amazon EventBridge",
-    "AWSS3": "Amazon S3",
-    "AzureBlob": "Azure Blob Storage",
-    "DatabricksWarehouse": "Databricks (warehouse)",
-    "DomoWarehouse": "Domo (warehouse)",
-    "FacebookAudience": "Facebook Audience",
-    "GoogleAudience": "Google Audience",
-    "GoogleBigQuery": "Google BigQuery",
-    "GoogleBigQueryWarehouse": "Google BigQuery (warehouse)",
-    "GoogleStorage": "Google Cloud Storage",
-    "LiveRampWarehouse": "LiveRamp (warehouse)",
-    "MNTNAudience": "MNTN Audience",
-    "VibeAudience": "Vibe Audience",
-}
-#: every type a destination can have (the list endpoint's ``type`` enum); the rest exist on no Ours account
-READABLE_TYPES = frozenset(
-    [
-        "AWSEventBridge",
-        "AWSKinesis",
-        "AWSLambda",
-        "AWSS3",
-        "AWSSNS",
-        "ActiveCampaignApi",
-        "Admitad",
-        "AdobeAnalytics",
-        "AmazonDSP",
-        "Amplitude",
-        "AppLovin",
-        "ArtsAI",
-        "Attentive",
-        "Audiohook",
-        "AzureBlob",
-        "BasisPostback",
-        "BeeswaxPostback",
-        "BingAds",
-        "BingAdsWeb",
-        "Braze",
-        "ConvertABTestingEvent",
-        "Customerio",
-        "DatabricksWarehouse",
-        "DomoWarehouse",
-        "Everflow",
-        "Facebook",
-        "FacebookAudience",
-        "FloodlightSGTM",
-        "FullContact",
-        "G4Analytics",
-        "GA4MeasurementProtocol",
-        "GA4ServerProxy",
-        "Google",
-        "GoogleAds360",
-        "GoogleAdsServerContainer",
-        "GoogleAudience",
-        "GoogleBigQuery",
-        "GoogleBigQueryWarehouse",
-        "GoogleDataManagerEventIngest",
-        "GooglePubSub",
-        "GoogleStorage",
-        "HTTPCustomRequest",
-        "HTTPDestination",
-        "Hubspot",
-        "IHeartMediaMagellan",
-        "Impact",
-        "Iterable",
-        "Klaviyo",
-        "LinkedInAdsCAPI",
-        "LiveIntent",
-        "LiveRampWarehouse",
-        "MNTN",
-        "MNTNAudience",
-        "Mailchimp",
-        "Mixpanel",
-        "NextdoorAds",
-        "OpenAIAds",
-        "OursSyntheticData",
-        "Outbrain",
-        "Partnerize",
-        "Pinterest",
-        "Plausible",
-        "Podscribe",
-        "PostHog",
-        "QuantcastCAPI",
-        "QuoraAds",
-        "Reddit",
-        "Rokt",
-        "RokuCAPI",
-        "SnapchatAdsCapi",
-        "Spotify",
-        "StackAdaptAPI",
-        "Taboola",
-        "Tatari",
-        "TatariCAPI",
-        "TheTradeDesk",
-        "TikTok",
-        "UniversalAds",
-        "VWO",
-        "Viant",
-        "ViantCAPI",
-        "Vibe",
-        "VibeAudience",
-        "Woopra",
-        "XAds",
-        "YelpCAPI",
-        "Zendesk",
-        "ZohoCRM",
-        "ZoomInfo",
-    ]
-)
-_KINDS = {
-    "Text": SettingType.STRING,
-    "Secret": SettingType.SECRET,
-    "Switch": SettingType.BOOLEAN,
-    "Select": SettingType.SELECT,
-    "Alert": SettingType.ALERT,
-    "GenericOauth": SettingType.OAUTH,
-}
 
 
 class OursAdapter(BaseAdapter):
@@ -163,9 +45,10 @@ class OursAdapter(BaseAdapter):
         live_catalog=True,
         reports_totals=False,
     )
+    page_size_maximum: ClassVar[int | None] = 100
 
-    async def list_destinations(self, *, cursor: str | None, limit: int, filter: ListFilter) -> DestinationPage:
-        params: dict[str, str | int] = {"limit": max(1, min(limit or 100, 100))}
+    async def list_destinations(self, *, cursor: str | None, limit: int | None, filter: ListFilter) -> DestinationPage:
+        params: dict[str, str | int] = {"limit": 100 if limit is None else max(1, min(limit, 100))}
         if cursor:
             params["cursor"] = cursor
         if filter.enabled is not None:
@@ -177,32 +60,38 @@ class OursAdapter(BaseAdapter):
             if len(wanted) == 1:
                 params["type"] = wanted[0]
         body = await self.upstream.get_json("/rest/v1/destinations", operation="list_destinations", params=params)
-        entities = require(body, "entities", list, self)
-        pagination = require(body, "pagination", dict, self)
+        context = self.context("list_destinations")
+        page = parse(shapes.ListPage, body, context, what="the destination list")
+        rows, rejected = parse_rows(shapes.Destination, page.entities, context, what="destination")
         return DestinationPage(
-            destinations=tuple(self._destination(row) for row in entities),
-            next_cursor=pagination.get("nextCursor") if pagination.get("hasMore") else None,
+            destinations=tuple(self._destination(shape, row) for shape, row in rows),
+            next_cursor=page.pagination.nextCursor if page.pagination.hasMore else None,
+            rejected=tuple(rejected),
         )
 
-    async def get_destinations(self, native_ids: Sequence[str]) -> list[Destination | None]:
-        import asyncio
-
-        async def one(native_id: str) -> Destination | None:
-            body = await get_or_none(
-                self.upstream.get_json(f"/rest/v1/destinations/{native_id}", operation="get_destination")
-            )
-            return self._destination(body) if body is not None else None
+    async def get_destinations(
+        self, native_ids: Sequence[str], *, fresh: bool = False
+    ) -> list[Destination | UpstreamError | None]:
+        async def one(native_id: str) -> Destination | UpstreamError | None:
+            try:
+                body = await self.upstream.get_json(
+                    f"/rest/v1/destinations/{native_id}", operation="get_destination", fresh=fresh
+                )
+            except UpstreamNotFound:
+                return None
+            return self._answered(body, "get_destination")
 
         return list(await asyncio.gather(*(one(i) for i in native_ids)))
 
     async def list_destination_types(self) -> list[DestinationType]:
         body = await self.upstream.get_json("/rest/v1/destinations/types", operation="list_destination_types")
-        types = [_destination_type(row) for row in require(body, "entities", list, self)]
-        types += [
-            DestinationType(provider=Provider.OURS, key=key, label=label, creatable=False)
-            for key, label in READ_ONLY_TYPES.items()
+        context = self.context("list_destination_types")
+        page = parse(shapes.TypeList, body, context, what="the type list")
+        types = [
+            destination_type(parse(shapes.DestinationTypeRow, row, context, what="a destination type"))
+            for row in page.entities
         ]
-        return types
+        return types + read_only_types()
 
     async def probe(self) -> None:
         await self.upstream.get_json("/rest/v1/destinations", operation="probe", params={"limit": 1})
@@ -228,7 +117,7 @@ class OursAdapter(BaseAdapter):
         answer = await self.upstream.send_json(
             "POST", "/rest/v1/destinations", operation="create_destination", body=body
         )
-        destination = self._destination(_entity(answer, self))
+        destination = self._answered(answer, "create_destination")
         follow_up: dict[str, Any] = {}
         if not draft.enabled:
             follow_up["status"] = "Disabled"
@@ -246,7 +135,7 @@ class OursAdapter(BaseAdapter):
         except UpstreamError as exc:
             fields = [_INPUT_FIELDS[key] for key in follow_up]
             return CreatedDestination(destination=destination, failures=tuple((f, exc) for f in fields))
-        return CreatedDestination(destination=self._destination(_entity(answer, self)))
+        return CreatedDestination(destination=self._answered(answer, "update_destination"))
 
     async def update_destination(self, current: Destination, patch: DestinationPatch) -> Destination:
         """PATCH with only the fields that change; settings are the changed keys (null deletes one)."""
@@ -267,7 +156,7 @@ class OursAdapter(BaseAdapter):
         answer = await self.upstream.send_json(
             "PATCH", f"/rest/v1/destinations/{current.native_id}", operation="update_destination", body=body
         )
-        return self._destination(_entity(answer, self))
+        return self._answered(answer, "update_destination")
 
     async def delete_destination(self, current: Destination) -> None:
         # Ours answers the bare JSON boolean true.
@@ -275,59 +164,29 @@ class OursAdapter(BaseAdapter):
             "DELETE", f"/rest/v1/destinations/{current.native_id}", operation="delete_destination"
         )
 
-    def _destination(self, row: Any) -> Destination:
-        settings = dict(row.get("settings") or {})
+    def _answered(self, body: Any, operation: str) -> Destination:
+        """A bare destination object, as get, create and update answer."""
+        return self._destination(parse(shapes.Destination, body, self.context(operation), what="the destination"), body)
+
+    def _destination(self, shape: shapes.Destination, row: Any) -> Destination:
+        settings = dict(shape.settings or {})
         return Destination(
-            ref=DestinationRef(self.workspace.key, str(row["id"])),
+            ref=DestinationRef(self.workspace.key, shape.id),
             provider=Provider.OURS,
-            name=row.get("name") or "",
-            type_key=row["type"],
-            enabled=row.get("status") == "Enabled",
+            name=shape.name or "",
+            type_key=shape.type,
+            enabled=shape.status == "Enabled",
             settings=settings,
             raw=row,
             secret_keys=frozenset(k for k, v in settings.items() if v == MASK),
-            source_ids=tuple(row.get("limitedToSourceIds") or ()),
-            created_at=optional_datetime(row.get("createdAt")),
-            updated_at=optional_datetime(row.get("updatedAt")),
+            source_ids=tuple(shape.limitedToSourceIds or ()),
+            created_at=optional_datetime(shape.createdAt),
+            updated_at=optional_datetime(shape.updatedAt),
         )
 
 
 #: the input field each follow-up PATCH key of a create carries
 _INPUT_FIELDS = {"status": ("input", "enabled"), "limitedToSourceIds": ("input", "sourceIds")}
-
-
-def _entity(body: Any, adapter: OursAdapter) -> dict[str, Any]:
-    """A bare destination object, as create and update answer."""
-    require(body, "id", str, adapter)
-    require(body, "type", str, adapter)
-    entity: dict[str, Any] = body
-    return entity
-
-
-def _destination_type(row: dict[str, Any]) -> DestinationType:
-    return DestinationType(
-        provider=Provider.OURS,
-        key=row["id"],
-        label=row.get("label") or row["id"],
-        status=TypeStatus.DEPRECATED if row.get("status") == "deprecated" else TypeStatus.AVAILABLE,
-        creatable=True,
-        settings=tuple(_setting(s) for s in row.get("settings") or ()),
-    )
-
-
-def _setting(descriptor: dict[str, Any]) -> SettingDefinition:
-    kind = _KINDS.get(descriptor.get("type", ""), SettingType.STRING)
-    options = descriptor.get("options")
-    return SettingDefinition(
-        key=descriptor["key"],
-        label=descriptor.get("label") or descriptor["key"],
-        type=kind,
-        required=bool(descriptor.get("required")),
-        secret=kind is SettingType.SECRET,
-        default_value=descriptor.get("defaultValue"),
-        description=descriptor.get("sublabel") or (descriptor.get("label") if kind is SettingType.ALERT else None),
-        choices=tuple(o["value"] for o in options) if options else None,
-    )
 
 
 def _message(body: Any) -> str | None:

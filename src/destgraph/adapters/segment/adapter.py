@@ -3,26 +3,25 @@
 Vendor facts this adapter relies on: ``{"data": ...}`` envelopes with a key per operation;
 ``pagination[count]`` (1..1000) and opaque ``pagination[cursor]`` on lists, answered with
 ``{current, next, totalEntries}``; every destination embeds its full catalog metadata (which primes
-the type cache); options carry no secret flag, so secrets are recognised by name and description;
-delivery metrics have per-granularity range limits, so the window is always sent explicitly.
+the type cache); delivery metrics have per-granularity range limits, so the window is always sent
+explicitly. Answers are read through the shapes in ``shapes`` and nowhere else.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
-from destgraph.adapters.base import BaseAdapter, ListFilter, MetricsWindow, get_or_none
-from destgraph.adapters.budget import RateBudget
-from destgraph.adapters.parsing import optional_datetime, require
+from destgraph.adapters.base import BaseAdapter
+from destgraph.adapters.contract import DestinationInput, Field
 from destgraph.adapters.registry import VendorProfile
-from destgraph.adapters.segment import writes
+from destgraph.adapters.segment import checks, shapes, writes
+from destgraph.adapters.segment.catalog import destination_type
+from destgraph.adapters.shapes import optional_datetime, parse, parse_rows
 from destgraph.config import WorkspaceConfig
 from destgraph.domain.models import (
-    ActionDefinition,
     Capabilities,
     DeliveryMetrics,
     Destination,
@@ -33,12 +32,10 @@ from destgraph.domain.models import (
     Granularity,
     LatencySummary,
     Provider,
-    SettingDefinition,
-    SettingType,
     SubscriptionRef,
-    TypeStatus,
 )
-from destgraph.domain.secrets import is_secret_name
+from destgraph.domain.problems import Problems
+from destgraph.domain.queries import ListFilter, MetricsWindow
 from destgraph.domain.writes import (
     CreatedDestination,
     DestinationDraft,
@@ -46,7 +43,8 @@ from destgraph.domain.writes import (
     SubscriptionDraft,
     SubscriptionPatch,
 )
-from destgraph.errors import UpstreamError, UpstreamProtocolError
+from destgraph.errors import UpstreamError, UpstreamNotFound
+from destgraph.state import RateBudget
 
 LIST_PAGE_MAXIMUM = 1000
 #: the write budget Segment's subscription create, update and remove share
@@ -57,30 +55,6 @@ DEFAULT_WINDOWS = {
     Granularity.HOUR: timedelta(days=7) - timedelta(minutes=1),
     Granularity.DAY: timedelta(days=14) - timedelta(minutes=1),
 }
-_OPTION_TYPES = {
-    "string": SettingType.STRING,
-    "text": SettingType.STRING,
-    "boolean": SettingType.BOOLEAN,
-    "number": SettingType.NUMBER,
-    "integer": SettingType.NUMBER,
-    "select": SettingType.SELECT,
-    "map": SettingType.MAP,
-    "text-map": SettingType.MAP,
-    "array": SettingType.ARRAY,
-    "strings": SettingType.ARRAY,
-    "password": SettingType.SECRET,
-    "object": SettingType.OBJECT,
-}
-_FIELD_TYPES = {
-    "BOOLEAN": SettingType.BOOLEAN,
-    "INTEGER": SettingType.NUMBER,
-    "NUMBER": SettingType.NUMBER,
-    "OBJECT": SettingType.OBJECT,
-    "PASSWORD": SettingType.SECRET,
-}
-_STATUSES = {"PUBLIC": TypeStatus.AVAILABLE, "DEPRECATED": TypeStatus.DEPRECATED}
-_SECRET_HINT = re.compile(r"\bsecret\b|treated as a password|api key", re.I)
-_READ_ONLY_HINT = re.compile(r"read-only|read only", re.I)
 
 
 class SegmentAdapter(BaseAdapter):
@@ -94,38 +68,58 @@ class SegmentAdapter(BaseAdapter):
         server_side_pagination=True,
         live_catalog=True,
     )
+    page_size_maximum: ClassVar[int | None] = LIST_PAGE_MAXIMUM
 
-    async def list_destinations(self, *, cursor: str | None, limit: int, filter: ListFilter) -> DestinationPage:
+    async def list_destinations(self, *, cursor: str | None, limit: int | None, filter: ListFilter) -> DestinationPage:
         # Segment filters nothing on the server; the service filters what comes back.
-        params: dict[str, str | int] = {"pagination[count]": max(1, min(limit or LIST_PAGE_MAXIMUM, LIST_PAGE_MAXIMUM))}
+        count = LIST_PAGE_MAXIMUM if limit is None else max(1, min(limit, LIST_PAGE_MAXIMUM))
+        params: dict[str, str | int] = {"pagination[count]": count}
         if cursor:
             params["pagination[cursor]"] = cursor
-        data = _data(await self.upstream.get_json("/destinations", operation="list_destinations", params=params), self)
-        pagination = data.get("pagination") or {}
+        data = self._data(await self.upstream.get_json("/destinations", operation="list_destinations", params=params))
+        page = parse(shapes.ListPage, data, self.context("list_destinations"), what="the destination list")
+        rows, rejected = self._rows(data, "destinations", shapes.Destination, "list_destinations", "destination")
         return DestinationPage(
-            destinations=tuple(self._destination(row) for row in data.get("destinations") or ()),
-            next_cursor=pagination.get("next") or None,
-            total=_int_or_none(pagination.get("totalEntries")),
+            destinations=tuple(self._destination(shape, row) for shape, row in rows),
+            next_cursor=page.pagination.next or None,
+            total=page.pagination.totalEntries,
+            rejected=tuple(rejected),
         )
 
-    async def get_destinations(self, native_ids: Sequence[str]) -> list[Destination | None]:
-        async def one(native_id: str) -> Destination | None:
-            body = await get_or_none(self.upstream.get_json(f"/destinations/{native_id}", operation="get_destination"))
-            return self._destination(_data(body, self)["destination"]) if body is not None else None
+    async def get_destinations(
+        self, native_ids: Sequence[str], *, fresh: bool = False
+    ) -> list[Destination | UpstreamError | None]:
+        async def one(native_id: str) -> Destination | UpstreamError | None:
+            try:
+                body = await self.upstream.get_json(
+                    f"/destinations/{native_id}", operation="get_destination", fresh=fresh
+                )
+            except UpstreamNotFound:
+                return None
+            row = self._data(body).get("destination")
+            shape = parse(shapes.Destination, row, self.context("get_destination"), what="the destination")
+            return self._destination(shape, row)
 
         # Segment has no batch get: the gets run concurrently, bounded by the workspace's client.
         return list(await asyncio.gather(*(one(i) for i in native_ids)))
 
     async def list_destination_types(self) -> list[DestinationType]:
         rows = await self._all_pages("/catalog/destinations", "destinationsCatalog", "list_catalog")
-        return [destination_type(row) for row in rows]
+        context = self.context("list_catalog")
+        # One entry the gateway cannot read fails the catalog: a type silently missing would make a
+        # create of that type look like a typo.
+        return [destination_type(parse(shapes.Metadata, row, context, what="a catalog entry")) for row in rows]
 
     async def list_subscriptions(self, destination: Destination) -> list[DestinationSubscription]:
         if destination.embedded_type is not None and not destination.embedded_type.actions:
             return []  # only action destinations have subscriptions; Segment refuses to list the others'
         path = f"/destinations/{destination.native_id}/subscriptions"
         rows = await self._all_pages(path, "subscriptions", "list_subscriptions")
-        return [_subscription(destination.ref, row) for row in rows]
+        context = self.context("list_subscriptions")
+        return [
+            _subscription(destination.ref, parse(shapes.Subscription, row, context, what="a subscription"), row)
+            for row in rows
+        ]
 
     async def get_delivery_metrics(self, destination: Destination, window: MetricsWindow) -> DeliveryMetrics:
         end = window.end_time or datetime.now(UTC)
@@ -139,11 +133,35 @@ class SegmentAdapter(BaseAdapter):
         body = await self.upstream.get_json(
             f"/destinations/{destination.native_id}/delivery-metrics", operation="get_delivery_metrics", params=params
         )
-        summary = _data(body, self).get("deliveryMetricsSummary") or {}
+        summary = parse(
+            shapes.MetricsSummary,
+            self._data(body).get("deliveryMetricsSummary") or {},
+            self.context("get_delivery_metrics"),
+            what="the delivery metrics",
+        )
         return _metrics(summary, window.granularity, start, end, window.source_id or "")
 
     async def probe(self) -> None:
         await self.upstream.get_json("/destinations", operation="probe", params={"pagination[count]": 1})
+
+    # -- checks ------------------------------------------------------------------------------------
+
+    def default_source_ids(self) -> tuple[str, ...]:
+        return (self.workspace.default_source_id,) if self.workspace.default_source_id else ()
+
+    def check_destination(self, given: DestinationInput, problems: Problems, *, creating: bool) -> None:
+        checks.check_destination(given, problems, creating=creating)
+
+    def check_subscription(
+        self,
+        destination_type: DestinationType | None,
+        given: Mapping[str, Any],
+        problems: Problems,
+        *,
+        path: Field,
+        creating: bool,
+    ) -> None:
+        checks.check_subscription(destination_type, given, problems, path=path, creating=creating)
 
     # -- writes ------------------------------------------------------------------------------------
 
@@ -160,18 +178,14 @@ class SegmentAdapter(BaseAdapter):
             for i, s in enumerate(draft.subscriptions)
         ]
         if subscriptions:
-            await self.upstream.client.reserve(SUBSCRIPTION_WRITES, len(subscriptions), operation="create_subscription")
-        try:
-            answer = await self.upstream.send_json("POST", "/destinations", operation="create_destination", body=body)
-        except BaseException:
-            self.upstream.client.release(SUBSCRIPTION_WRITES, len(subscriptions))
-            raise
-        destination = self._destination(require(_data(answer, self), "destination", dict, self))
+            await self.upstream.reserve(SUBSCRIPTION_WRITES, len(subscriptions), operation="create_subscription")
+        answer = await self.upstream.send_json("POST", "/destinations", operation="create_destination", body=body)
+        destination = self._answered_destination(answer, "create_destination")
         created: list[DestinationSubscription] = []
         failures: list[tuple[tuple[str, ...], Exception]] = []
         for index, subscription in enumerate(subscriptions):
             try:
-                created.append(await self._post_subscription(destination, subscription))
+                created.append(await self._post_subscription(destination, subscription, reserved=True))
             except UpstreamError as exc:
                 failures.append((("input", "subscriptions", str(index)), exc))
         return CreatedDestination(destination=destination, subscriptions=tuple(created), failures=tuple(failures))
@@ -183,7 +197,7 @@ class SegmentAdapter(BaseAdapter):
         answer = await self.upstream.send_json(
             "PATCH", f"/destinations/{current.native_id}", operation="update_destination", body=body
         )
-        return self._destination(require(_data(answer, self), "destination", dict, self))
+        return self._answered_destination(answer, "update_destination")
 
     async def delete_destination(self, current: Destination) -> None:
         await self.upstream.send_json("DELETE", f"/destinations/{current.native_id}", operation="delete_destination")
@@ -200,145 +214,111 @@ class SegmentAdapter(BaseAdapter):
             return current
         path = f"/destinations/{destination.native_id}/subscriptions/{current.ref.native_id}"
         answer = await self._subscription_write("PATCH", path, "update_subscription", body={"input": changes})
-        return _subscription(destination.ref, require(_data(answer, self), "subscription", dict, self))
+        return self._answered_subscription(destination, answer, "subscription", "update_subscription")
 
     async def delete_subscription(self, destination: Destination, current: DestinationSubscription) -> None:
         path = f"/destinations/{destination.native_id}/subscriptions/{current.ref.native_id}"
         await self._subscription_write("DELETE", path, "delete_subscription")
 
-    async def _post_subscription(self, destination: Destination, body: dict[str, Any]) -> DestinationSubscription:
+    async def _post_subscription(
+        self, destination: Destination, body: dict[str, Any], *, reserved: bool = False
+    ) -> DestinationSubscription:
         path = f"/destinations/{destination.native_id}/subscriptions"
-        answer = await self._subscription_write("POST", path, "create_subscription", body=body)
-        return _subscription(destination.ref, require(_data(answer, self), "destinationSubscription", dict, self))
+        answer = await self._subscription_write("POST", path, "create_subscription", body=body, reserved=reserved)
+        return self._answered_subscription(destination, answer, "destinationSubscription", "create_subscription")
 
-    async def _subscription_write(self, method: str, path: str, operation: str, *, body: Any = None) -> Any:
+    async def _subscription_write(
+        self, method: str, path: str, operation: str, *, body: Any = None, reserved: bool = False
+    ) -> Any:
         """A subscription write, taking its turn of the five-a-minute budget (or a turn reserved before)."""
-        return await self.upstream.send_json(method, path, operation=operation, body=body, budget=SUBSCRIPTION_WRITES)
+        return await self.upstream.send_json(
+            method, path, operation=operation, body=body, budget=SUBSCRIPTION_WRITES, reserved=reserved
+        )
 
-    async def _all_pages(self, path: str, key: str, operation: str) -> list[dict[str, Any]]:
-        rows: list[dict[str, Any]] = []
+    async def _all_pages(self, path: str, key: str, operation: str) -> list[Any]:
+        rows: list[Any] = []
         cursor: str | None = None
         while True:
             params: dict[str, str | int] = {"pagination[count]": LIST_PAGE_MAXIMUM}
             if cursor:
                 params["pagination[cursor]"] = cursor
-            data = _data(await self.upstream.get_json(path, operation=operation, params=params), self)
-            rows.extend(data.get(key) or ())
-            cursor = (data.get("pagination") or {}).get("next")
+            data = self._data(await self.upstream.get_json(path, operation=operation, params=params))
+            page = parse(shapes.ListPage, data, self.context(operation), what=f"the {key} list")
+            found = data.get(key)
+            if not isinstance(found, list):
+                raise self.protocol_error(f"answered {operation} without a {key} list", operation)
+            rows.extend(found)
+            cursor = page.pagination.next
             if not cursor:
                 return rows
 
-    def _destination(self, row: dict[str, Any]) -> Destination:
-        metadata = row.get("metadata") or {}
-        embedded = destination_type(metadata) if metadata.get("slug") else None
-        settings = dict(row.get("settings") or {})
+    # -- parsing ------------------------------------------------------------------------------------
+
+    def _data(self, body: Any) -> dict[str, Any]:
+        if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
+            raise self.protocol_error("answered without a data envelope")
+        data: dict[str, Any] = body["data"]
+        return data
+
+    def _rows(
+        self, data: dict[str, Any], key: str, shape: type[shapes.Destination], operation: str, what: str
+    ) -> tuple[list[tuple[shapes.Destination, dict[str, Any]]], list[Any]]:
+        found = data.get(key)
+        if not isinstance(found, list):
+            raise self.protocol_error(f"answered {operation} without a {key} list", operation)
+        return parse_rows(shape, found, self.context(operation), what=what)
+
+    def _answered_destination(self, answer: Any, operation: str) -> Destination:
+        row = self._data(answer).get("destination")
+        return self._destination(parse(shapes.Destination, row, self.context(operation), what="the destination"), row)
+
+    def _answered_subscription(
+        self, destination: Destination, answer: Any, key: str, operation: str
+    ) -> DestinationSubscription:
+        row = self._data(answer).get(key)
+        shape = parse(shapes.Subscription, row, self.context(operation), what="the subscription")
+        return _subscription(destination.ref, shape, row)
+
+    def _destination(self, shape: shapes.Destination, row: Any) -> Destination:
+        embedded = destination_type(shape.metadata) if shape.metadata is not None and shape.metadata.slug else None
+        settings = dict(shape.settings)
         secret_keys = set(embedded.secret_keys) if embedded else set()
         secret_keys |= {k for k, v in settings.items() if isinstance(v, str) and "\u2022" in v}
         return Destination(
-            ref=DestinationRef(self.workspace.key, str(row["id"])),
+            ref=DestinationRef(self.workspace.key, shape.id),
             provider=Provider.SEGMENT,
-            name=row.get("name") or "",
-            type_key=metadata.get("slug", ""),
-            enabled=bool(row.get("enabled")),
+            name=shape.name or "",
+            type_key=shape.metadata.slug if shape.metadata is not None else "",
+            enabled=shape.enabled,
             settings=settings,
             raw=row,
             secret_keys=frozenset(secret_keys),
-            source_ids=(row["sourceId"],) if row.get("sourceId") else (),
+            source_ids=(shape.sourceId,) if shape.sourceId else (),
             embedded_type=embedded,
         )
 
 
-def destination_type(metadata: dict[str, Any]) -> DestinationType:
-    """A catalog entry (DestinationMetadataV1) as a destination type keyed by its slug."""
-    return DestinationType(
-        provider=Provider.SEGMENT,
-        key=metadata["slug"],
-        label=metadata.get("name") or metadata["slug"],
-        status=_STATUSES.get(metadata.get("status", ""), TypeStatus.BETA),
-        description=metadata.get("description") or None,
-        categories=tuple(metadata.get("categories") or ()),
-        creatable=metadata.get("status") not in ("DEPRECATED", "UNAVAILABLE"),
-        settings=tuple(_option(o) for o in metadata.get("options") or ()),
-        actions=tuple(_action(a) for a in metadata.get("actions") or ()),
-        native_id=metadata.get("id"),
-    )
-
-
-def _option(option: dict[str, Any]) -> SettingDefinition:
-    name = option["name"]
-    text = f"{option.get('label') or ''} {option.get('description') or ''}"
-    kind = _OPTION_TYPES.get(str(option.get("type", "")).lower(), SettingType.STRING)
-    secret = kind is SettingType.SECRET or is_secret_name(name) or bool(_SECRET_HINT.search(text))
-    choices = option.get("choices") or option.get("options")
-    return SettingDefinition(
-        key=name,
-        label=option.get("label") or name,
-        type=SettingType.SECRET if secret and kind is SettingType.STRING else kind,
-        required=bool(option.get("required")),
-        secret=secret,
-        default_value=option.get("defaultValue"),
-        description=option.get("description") or None,
-        choices=tuple(str(c.get("value", c) if isinstance(c, dict) else c) for c in choices)
-        if isinstance(choices, list)
-        else None,
-        read_only=bool(_READ_ONLY_HINT.search(text)),
-    )
-
-
-def _action(action: dict[str, Any]) -> ActionDefinition:
-    fields = []
-    for field in action.get("fields") or ():
-        kind = _FIELD_TYPES.get(field.get("type", ""), SettingType.STRING)
-        choices = field.get("choices")
-        fields.append(
-            SettingDefinition(
-                key=field.get("fieldKey") or field.get("id", ""),
-                label=field.get("label") or field.get("fieldKey", ""),
-                type=kind,
-                required=bool(field.get("required")),
-                secret=kind is SettingType.SECRET,
-                default_value=field.get("defaultValue"),
-                description=field.get("description") or None,
-                choices=tuple(str(c.get("value", c) if isinstance(c, dict) else c) for c in choices)
-                if isinstance(choices, list)
-                else None,
-            )
-        )
-    return ActionDefinition(
-        key=action["id"],
-        name=action.get("name") or action["id"],
-        description=action.get("description") or None,
-        fields=tuple(fields),
-        slug=action.get("slug"),
-    )
-
-
-def _subscription(destination: DestinationRef, row: dict[str, Any]) -> DestinationSubscription:
+def _subscription(destination: DestinationRef, shape: shapes.Subscription, row: Any) -> DestinationSubscription:
     return DestinationSubscription(
-        ref=SubscriptionRef(destination, str(row["id"])),
-        name=row.get("name") or "",
-        enabled=bool(row.get("enabled")),
+        ref=SubscriptionRef(destination, shape.id),
+        name=shape.name or "",
+        enabled=shape.enabled,
         raw=row,
-        settings=dict(row.get("settings") or {}),
-        trigger=row.get("trigger"),
-        action_id=row.get("actionId"),
-        action_slug=row.get("actionSlug"),
-        # The update answer says reverseETLModelId where the others say modelId (seed sample).
-        model_id=row.get("modelId") or row.get("reverseETLModelId") or None,
-        created_at=optional_datetime(row.get("createdAt")),
-        updated_at=optional_datetime(row.get("updatedAt")),
+        settings=dict(shape.settings or {}),
+        trigger=shape.trigger,
+        action_id=shape.actionId,
+        action_slug=shape.actionSlug,
+        model_id=shape.modelId or shape.reverseETLModelId or None,
+        created_at=optional_datetime(shape.createdAt),
+        updated_at=optional_datetime(shape.updatedAt),
     )
 
 
 def _metrics(
-    summary: dict[str, Any], granularity: Granularity, start: datetime, end: datetime, source: str
+    summary: shapes.MetricsSummary, granularity: Granularity, start: datetime, end: datetime, source: str
 ) -> DeliveryMetrics:
-    totals: dict[str, float] = {}
-    parts: dict[str, float] = {}
-    for metric in summary.get("metrics") or ():
-        totals[metric.get("metricName", "")] = metric.get("total", 0)
-        for part in metric.get("breakdown") or ():
-            parts[part.get("metricName", "")] = part.get("value", 0)
+    totals = {metric.metricName: metric.total for metric in summary.metrics}
+    parts = {part.metricName: part.value for metric in summary.metrics for part in metric.breakdown}
 
     def latency(name: str) -> LatencySummary | None:
         if name not in totals:
@@ -352,7 +332,7 @@ def _metrics(
         return int(parts[name]) if name in parts else None
 
     return DeliveryMetrics(
-        source_id=summary.get("sourceId") or source,
+        source_id=summary.sourceId or source,
         granularity=granularity,
         start_time=start,
         end_time=end,
@@ -365,21 +345,6 @@ def _metrics(
         time_to_success=latency("time_to_success"),
         time_to_first_attempt=latency("time_to_first_attempt"),
     )
-
-
-def _data(body: Any, adapter: Any) -> dict[str, Any]:
-    if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
-        raise UpstreamProtocolError(
-            "segment answered without a data envelope",
-            provider="segment",
-            workspace=adapter.workspace.key,
-            operation="parse",
-        )
-    return body["data"]
-
-
-def _int_or_none(value: Any) -> int | None:
-    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _timestamp(moment: datetime) -> str:

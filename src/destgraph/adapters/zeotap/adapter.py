@@ -17,12 +17,13 @@ from collections.abc import AsyncIterator
 from contextlib import aclosing, asynccontextmanager
 from typing import Any, ClassVar
 
-from destgraph.adapters.base import BaseAdapter, ListFilter
-from destgraph.adapters.budget import RateBudget
+from destgraph.adapters.base import BaseAdapter
+from destgraph.adapters.contract import DestinationInput
 from destgraph.adapters.errors import CallContext
-from destgraph.adapters.parsing import optional_datetime
 from destgraph.adapters.registry import VendorProfile
+from destgraph.adapters.shapes import optional_datetime, parse, parse_rows
 from destgraph.adapters.sse import Event, json_events
+from destgraph.adapters.zeotap import shapes
 from destgraph.adapters.zeotap.catalog import BY_KEY, CATALOG
 from destgraph.adapters.zeotap.writes import TestRun, create_body, real_config, update_body
 from destgraph.config import WorkspaceConfig
@@ -38,8 +39,10 @@ from destgraph.domain.models import (
     JSONObject,
     Provider,
 )
+from destgraph.domain.problems import ProblemCode, Problems
+from destgraph.domain.queries import ListFilter
 from destgraph.domain.writes import CreatedDestination, DestinationDraft, DestinationPatch, TestOutcome, TestStep
-from destgraph.errors import UpstreamProtocolError
+from destgraph.state import RateBudget
 
 _STATUS = {
     "pending": ConnectionStatus.PENDING,
@@ -60,45 +63,48 @@ class ZeotapAdapter(BaseAdapter):
         live_catalog=False,
         can_disable=False,
     )
+    page_size_maximum: ClassVar[int | None] = None
 
     @property
     def _base(self) -> str:
         return f"/api/v1/workspaces/{self.workspace.workspace_id}/destinations"
 
-    async def list_destinations(self, *, cursor: str | None, limit: int, filter: ListFilter) -> DestinationPage:
+    async def list_destinations(self, *, cursor: str | None, limit: int | None, filter: ListFilter) -> DestinationPage:
         # Zeotap has no server-side paging or filters: one call reads the whole list.
         rows = await self.upstream.get_json(self._base, operation="list_destinations")
         if not isinstance(rows, list):
-            raise UpstreamProtocolError(
-                "zeotap answered the destination list with something other than an array",
-                provider="zeotap",
-                workspace=self.workspace.key,
-                operation="list_destinations",
-            )
-        destinations = tuple(self._destination(row) for row in rows)
-        return DestinationPage(destinations=destinations, total=len(destinations))
+            raise self.protocol_error("answered the destination list with something other than an array")
+        parsed, rejected = parse_rows(shapes.Destination, rows, self.context("list_destinations"), what="destination")
+        destinations = tuple(self._destination(shape, row) for shape, row in parsed)
+        return DestinationPage(destinations=destinations, total=len(destinations), rejected=tuple(rejected))
 
     async def list_destination_types(self) -> list[DestinationType]:
         return list(CATALOG)
 
     async def describe_fields(self, destination: Destination) -> list[DestinationField]:
         rows = await self.upstream.get_json(f"{self._base}/{destination.native_id}/fields", operation="describe_fields")
-        return [
-            DestinationField(
-                name=str(row["name"]), label=row.get("label"), type=row.get("type"), required=bool(row.get("required"))
-            )
-            for row in rows or []
-        ]
+        context = self.context("describe_fields")
+        if not isinstance(rows, list):
+            raise self.protocol_error("answered describe fields with something other than an array", "describe_fields")
+        fields = [parse(shapes.Field, row, context, what="a field") for row in rows]
+        return [DestinationField(name=f.name, label=f.label, type=f.type, required=f.required) for f in fields]
 
     async def probe(self) -> None:
         await self.upstream.get_json(self._base, operation="list_destinations")
+
+    # -- checks -----------------------------------------------------------------------------------
+
+    def check_destination(self, given: DestinationInput, problems: Problems, *, creating: bool) -> None:
+        """Shared connections are Zeotap's own; sources it has none of."""
+        if given.source_ids:
+            problems.add(("input", "sourceIds"), "Zeotap destinations have no sources", ProblemCode.UNSUPPORTED)
 
     # -- writes -----------------------------------------------------------------------------------
 
     async def create_destination(self, draft: DestinationDraft) -> CreatedDestination:
         body = create_body(draft)
         row = await self.upstream.send_json("POST", self._base, operation="create_destination", body=body)
-        return CreatedDestination(destination=self._answered(row, "create_destination"))
+        return CreatedDestination(destination=self._parsed(row, "create_destination"))
 
     async def update_destination(self, current: Destination, patch: DestinationPatch) -> Destination:
         """One PUT of what changes; nothing is sent when nothing would change."""
@@ -108,7 +114,7 @@ class ZeotapAdapter(BaseAdapter):
         row = await self.upstream.send_json(
             "PUT", f"{self._base}/{current.native_id}", operation="update_destination", body=body
         )
-        return self._answered(row, "update_destination")
+        return self._parsed(row, "update_destination")
 
     async def delete_destination(self, current: Destination) -> None:
         # A 409 (syncs still reference it) comes out as UpstreamConflict: the services call it IN_USE.
@@ -121,12 +127,10 @@ class ZeotapAdapter(BaseAdapter):
             path = f"/api/v1/workspaces/{self.workspace.workspace_id}/{collection}"
             rows = await self.upstream.get_json(path, operation=f"list_{collection.replace('-', '_')}")
             if not isinstance(rows, list):
-                raise self._protocol_error(f"answered the {what} list with something other than an array", "parse")
-            blockers += [
-                f"{what} {row.get('name')!r} ({row.get('id')})"
-                for row in rows
-                if isinstance(row, dict) and row.get("destination_id") == destination.native_id
-            ]
+                raise self.protocol_error(f"answered the {what} list with something other than an array")
+            context = self.context(f"list_{collection.replace('-', '_')}")
+            syncs = [parse(shapes.Sync, row, context, what=f"a {what}") for row in rows]
+            blockers += [f"{what} {s.name!r} ({s.id})" for s in syncs if s.destination_id == destination.native_id]
         return blockers
 
     # -- connection tests -------------------------------------------------------------------------
@@ -147,7 +151,7 @@ class ZeotapAdapter(BaseAdapter):
 
     async def stream_test(self, destination: Destination) -> AsyncIterator[TestStep]:
         """Each step as its event arrives; closing the generator early closes the vendor's stream."""
-        context = self._context("test_destination")
+        context = self.context("test_destination")
         run = TestRun(context)
         path = f"{self._base}/{destination.native_id}/test"
         async with self._test_events(path, None, context, stores_status=True) as events:
@@ -163,7 +167,7 @@ class ZeotapAdapter(BaseAdapter):
     async def _run_test(
         self, path: str, body: JSONObject | None, operation: str, *, stores_status: bool
     ) -> TestOutcome:
-        context = self._context(operation)
+        context = self.context(operation)
         run = TestRun(context)
         async with self._test_events(path, body, context, stores_status=stores_status) as events:
             async for event in events:
@@ -172,14 +176,14 @@ class ZeotapAdapter(BaseAdapter):
                 elif event.name == "done":
                     run.finish(event.data)
                     break
-        return run.outcome(self._destination)
+        return run.outcome(self._parsed)
 
     @asynccontextmanager
     async def _test_events(
         self, path: str, body: JSONObject | None, context: CallContext, *, stores_status: bool
     ) -> AsyncIterator[AsyncIterator[Event]]:
         """The test's event stream, closed on the way out however the reader leaves it."""
-        response, close = await self.upstream.client.stream("POST", path, operation=context.operation, body=body)
+        response, close = await self.upstream.stream("POST", path, operation=context.operation, body=body)
         try:
             async with aclosing(json_events(response, context)) as events:
                 yield events
@@ -191,33 +195,26 @@ class ZeotapAdapter(BaseAdapter):
 
     # -- parsing ----------------------------------------------------------------------------------
 
-    def _context(self, operation: str) -> CallContext:
-        return CallContext(self.provider.value, self.workspace.key, operation)
+    def _parsed(self, row: Any, operation: str = "parse") -> Destination:
+        shape = parse(shapes.Destination, row, self.context(operation), what="the destination")
+        return self._destination(shape, row)
 
-    def _protocol_error(self, what: str, operation: str) -> UpstreamProtocolError:
-        return UpstreamProtocolError(f"zeotap {what}", **self._context(operation).as_kwargs())
-
-    def _answered(self, row: Any, operation: str) -> Destination:
-        if not isinstance(row, dict) or not row.get("id"):
-            raise self._protocol_error(f"answered {operation} without the destination", operation)
-        return self._destination(row)
-
-    def _destination(self, row: dict[str, Any]) -> Destination:
-        known = BY_KEY.get(row.get("destination_type", ""))
-        status = _STATUS.get(row.get("status", ""), ConnectionStatus.UNKNOWN)
+    def _destination(self, shape: shapes.Destination, row: Any) -> Destination:
+        known = BY_KEY.get(shape.destination_type)
+        status = _STATUS.get(shape.status or "", ConnectionStatus.UNKNOWN)
         return Destination(
-            ref=DestinationRef(self.workspace.key, str(row["id"])),
+            ref=DestinationRef(self.workspace.key, shape.id),
             provider=Provider.ZEOTAP,
-            name=row.get("name") or "",
-            type_key=row.get("destination_type", ""),
+            name=shape.name or "",
+            type_key=shape.destination_type,
             enabled=True,
-            settings=dict(row.get("config") or {}),
+            settings=dict(shape.config or {}),
             raw=row,
             connection_status=status,
-            connection_error=(row.get("status_error") or None) if status is ConnectionStatus.ERROR else None,
+            connection_error=(shape.status_error or None) if status is ConnectionStatus.ERROR else None,
             secret_keys=known.secret_keys if known else frozenset(),
-            created_at=optional_datetime(row.get("created_at")),
-            updated_at=optional_datetime(row.get("updated_at")),
+            created_at=optional_datetime(shape.created_at),
+            updated_at=optional_datetime(shape.updated_at),
         )
 
 

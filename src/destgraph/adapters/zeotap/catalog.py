@@ -1,7 +1,9 @@
 """Zeotap's sixteen destination types, built into the gateway: Zeotap's API has no catalog endpoint.
 
-Taken from Zeotap Composable's destination docs: the type keys of the Destinations API and each
-connector's configuration fields (Text, Password, Select, Textarea; secrets are Password fields).
+Taken from Zeotap Composable's destination docs: the type keys and labels of the Destinations API's
+"Supported Destination Types" table, and each connector's configuration fields (Text, Password,
+Select, Textarea; secrets are Password fields). The Zeotap emulator carries the same tables;
+tests/adapters/test_catalog_twins.py holds this copy to it.
 """
 
 from __future__ import annotations
@@ -27,10 +29,32 @@ def _type(key: str, label: str, category: str, *settings: SettingDefinition) -> 
     )
 
 
+#: Braze's REST endpoints, the Select of its REST Endpoint field
+BRAZE_ENDPOINTS: tuple[str, ...] = (
+    *(f"https://rest.iad-0{n}.braze.com" for n in range(1, 9)),
+    "https://rest.fra-01.braze.eu",
+    "https://rest.fra-02.braze.eu",
+)
+#: the Select of Amazon S3's AWS Region field
+AWS_REGIONS: tuple[str, ...] = (
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-central-1",
+    "ap-northeast-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ca-central-1",
+    "sa-east-1",
+)
+
 CATALOG: tuple[DestinationType, ...] = (
     _type(
         "salesforce",
-        "Salesforce",
+        "Salesforce CRM",
         "CRM",
         _text("instance_url", "Instance URL", required=True),
         _select("api_version", "API Version", ("61.0", "60.0", "59.0", "58.0", "57.0"), required=True),
@@ -39,7 +63,7 @@ CATALOG: tuple[DestinationType, ...] = (
     ),
     _type(
         "hubspot",
-        "HubSpot",
+        "HubSpot CRM",
         "CRM",
         _text("portal_id", "Hub ID", required=True),
         _secret("access_token", "Private App Access Token", required=True),
@@ -84,7 +108,7 @@ CATALOG: tuple[DestinationType, ...] = (
         "braze",
         "Braze",
         "Marketing",
-        _text("rest_endpoint", "REST Endpoint", required=True),
+        _select("rest_endpoint", "REST Endpoint", BRAZE_ENDPOINTS, required=True),
         _secret("api_key", "REST API Key", required=True),
         _text("app_group_id", "App Group ID"),
     ),
@@ -113,7 +137,7 @@ CATALOG: tuple[DestinationType, ...] = (
     ),
     _type(
         "snowflake",
-        "Snowflake",
+        "Snowflake (as destination)",
         "Warehouse",
         _text("account", "Account", required=True),
         _text("warehouse", "Warehouse", required=True),
@@ -127,7 +151,7 @@ CATALOG: tuple[DestinationType, ...] = (
     ),
     _type(
         "bigquery",
-        "BigQuery",
+        "BigQuery (as destination)",
         "Warehouse",
         _text("project_id", "Project ID", required=True),
         _select("location", "Location", ("US", "EU", "us-central1", "europe-west2"), required=True),
@@ -136,7 +160,7 @@ CATALOG: tuple[DestinationType, ...] = (
     ),
     _type(
         "databricks",
-        "Databricks",
+        "Databricks (as destination)",
         "Warehouse",
         _text("server_hostname", "Server Hostname", required=True),
         _text("http_path", "HTTP Path", required=True),
@@ -152,8 +176,15 @@ CATALOG: tuple[DestinationType, ...] = (
         _select("method", "HTTP Method", ("POST", "PUT", "PATCH", "DELETE")),
         _select("content_type", "Content Type", ("application/json", "application/x-www-form-urlencoded")),
         _select("batch_mode", "Batch Mode", ("array", "individual")),
-        # Header values are credentials (an API key), so the whole map is secret.
-        SettingDefinition(key="headers", label="Custom Headers", type=SettingType.MAP, secret=True),
+        # A Textarea, not a Password field, so not a secret by Zeotap's own terms; the seed sends it as
+        # an object. Its values often are credentials (the seed's X-API-Key): the masking policy
+        # (domain/secrets.py) masks every value under a headers map whatever this flag says.
+        SettingDefinition(
+            key="headers",
+            label="Custom Headers",
+            type=SettingType.MAP,
+            description="Header name to value; every value is masked in responses, as header values often are credentials.",
+        ),
         _secret("authorization_header", "Authorization Header"),
         _secret("api_key", "API Key"),
     ),
@@ -162,7 +193,7 @@ CATALOG: tuple[DestinationType, ...] = (
         "Amazon S3",
         "Storage",
         _text("bucket", "Bucket Name", required=True),
-        _text("region", "AWS Region", required=True),
+        _select("region", "AWS Region", AWS_REGIONS, required=True),
         _text("path_prefix", "Path Prefix"),
         _text("access_key_id", "Access Key ID", required=True),
         _secret("secret_access_key", "Secret Access Key", required=True),

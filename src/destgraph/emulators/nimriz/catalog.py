@@ -69,6 +69,7 @@ class DestinationType:
     """One destination type: its action types and credential keys."""
 
     key: str
+    #: the destination's name in the seed's "Action types" table
     label: str
     action_types: frozenset[str]
     #: each group is satisfied by any one of its keys (generic_http: endpoint_url or url)
@@ -121,14 +122,14 @@ DESTINATION_TYPES: dict[str, DestinationType] = {
         ),
         DestinationType(
             "gtm_server_side",
-            "GTM Server-Side",
+            "GTM server-side",
             _EVENT,
             (("server_container_url",),),
             urls=frozenset({"server_container_url"}),
         ),
         DestinationType(
             "meta",
-            "Meta CAPI",
+            "Meta",
             _CONVERSION,
             (("pixel_id",), ("access_token",)),
             optional=("test_event_code",),
@@ -159,7 +160,7 @@ DESTINATION_TYPES: dict[str, DestinationType] = {
         ),
         DestinationType(
             "generic_http",
-            "Webhook",
+            "Generic HTTP",
             frozenset({SEND_WEBHOOK}),
             # The n8n node's help text says endpoint_url; its live e2e sends url: both are accepted.
             (("endpoint_url", "url"),),

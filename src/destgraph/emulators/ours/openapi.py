@@ -38,7 +38,7 @@ def _responses(ok: dict[str, Any], description: str) -> dict[str, Any]:
 
 
 _ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
-_SECURITY = [{"apiKey": []}]
+_SECURITY: list[dict[str, list[str]]] = [{"apiKey": []}]
 
 
 def _operation(operation_id: str, method: str, description: str, **rest: Any) -> dict[str, Any]:

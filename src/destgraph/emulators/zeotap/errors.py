@@ -20,7 +20,8 @@ import re
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from destgraph.emulators.core import VendorError, bearer_token, emulator_of
+from destgraph.emulators.core import VendorError, bearer_token, state_of
+from destgraph.emulators.zeotap.state import ZeotapState
 
 #: ``/api/v1/workspaces/{id}`` and everything below it
 WORKSPACE_PATH = re.compile(r"^/api/v1/workspaces/([^/]+)(?:/|$)")
@@ -57,5 +58,6 @@ def authenticate(request: Request, token: str) -> None:
         raise VendorError(400, "X-Workspace-ID header is required for workspace-scoped endpoints", kind="validation")
     if header != workspace_id:
         raise VendorError(403, f"X-Workspace-ID {header} does not match workspace {workspace_id} in the request path")
-    if workspace_id not in emulator_of(request).state.workspaces:
+    state: ZeotapState = state_of(request)
+    if workspace_id not in state.workspaces:
         raise VendorError(404, f"workspace {workspace_id} not found")

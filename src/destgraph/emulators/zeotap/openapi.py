@@ -291,7 +291,9 @@ def _components() -> dict[str, Any]:
     }
 
 
-def _op(op_id: str, summary: str, responses: dict[str, Any], *, body: str | None = None, **extra: Any) -> dict:
+def _op(
+    op_id: str, summary: str, responses: dict[str, Any], *, body: str | None = None, **extra: Any
+) -> dict[str, Any]:
     operation: dict[str, Any] = {"operationId": op_id, "summary": summary, "responses": responses}
     if body is not None:
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _schema(body)}}}

@@ -27,7 +27,10 @@ def _result(outcome: TestOutcome | None) -> TestResult | None:
 
 @strawberry.type
 class TestMutations:
-    @strawberry.mutation(description="Test an existing destination: Zeotap's connection test, Nimriz's test-send.")
+    # strawberry.mutation() and strawberry.subscription() given only keywords are typed as returning Any.
+    @strawberry.mutation(  # type: ignore[untyped-decorator]
+        description="Test an existing destination: Zeotap's connection test, Nimriz's test-send."
+    )
     async def test_destination(self, info: Info, input: TestDestinationInput) -> TestDestinationPayload:
         found = await testing.test_destination(info.context.session, input.id, input.subscription_id)
         outcome = found.outcome
@@ -37,7 +40,9 @@ class TestMutations:
             user_errors=user_errors(found.problems),
         )
 
-    @strawberry.mutation(description="Test settings before creating a destination (Zeotap's test of a new connection).")
+    @strawberry.mutation(  # type: ignore[untyped-decorator]  # typed as returning Any, as above
+        description="Test settings before creating a destination (Zeotap's test of a new connection)."
+    )
     async def test_destination_settings(
         self, info: Info, input: TestDestinationSettingsInput
     ) -> TestDestinationSettingsPayload:
@@ -47,7 +52,8 @@ class TestMutations:
 
 @strawberry.type
 class TestSubscriptions:
-    @strawberry.subscription(
+    # Typed as returning Any when given only keywords, like strawberry.mutation() above.
+    @strawberry.subscription(  # type: ignore[untyped-decorator]
         description="The steps of a connection test as they happen (Zeotap streams them as server-sent events)."
     )
     async def destination_test_progress(

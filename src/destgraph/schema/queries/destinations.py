@@ -11,7 +11,8 @@ from destgraph.schema.types.destination import Destination, DestinationConnectio
 
 @strawberry.type
 class DestinationQueries:
-    @strawberry.field(
+    # strawberry.field() given only keywords is typed as returning Any, whatever it decorates.
+    @strawberry.field(  # type: ignore[untyped-decorator]
         description="Destinations across every workspace the caller may see, one cursor over all of them."
     )
     async def destinations(

@@ -8,7 +8,7 @@ import strawberry
 
 from destgraph.domain.ids import GlobalId, MalformedId
 from destgraph.domain.models import DestinationRef
-from destgraph.errors import InvalidInputError, NotFoundError
+from destgraph.errors import DestgraphError, InvalidInputError, NotFoundError
 from destgraph.schema.context import Info
 from destgraph.schema.loaders import TypeKey
 from destgraph.schema.types.catalog import DestinationType
@@ -62,8 +62,9 @@ class NodeQueries:
         async def one(i: int, raw: str) -> Node | Exception:
             try:
                 return await resolve_node(info, decode(raw, field=("ids", str(i))))
-            except (NotFoundError, InvalidInputError) as exc:
+            except DestgraphError as exc:
                 return exc
 
-        # An exception in a list slot becomes null there plus an error at ["nodes", i].
+        # An exception in a list slot becomes null there plus an error at ["nodes", i]: one id
+        # that is unknown, malformed or whose vendor failed never blanks the others.
         return await asyncio.gather(*(one(i, raw) for i, raw in enumerate(ids)))  # type: ignore[return-value]

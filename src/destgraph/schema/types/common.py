@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 import strawberry
 
 from destgraph.domain import models
 
-Provider = strawberry.enum(models.Provider, description="The four vendors whose destination APIs the gateway unifies.")
-ConnectionStatus = strawberry.enum(models.ConnectionStatus)
-HealthStatus = strawberry.enum(models.HealthStatus)
-DestinationTypeStatus = strawberry.enum(models.TypeStatus, name="DestinationTypeStatus")
-SettingType = strawberry.enum(models.SettingType)
-MetricsGranularity = strawberry.enum(models.Granularity, name="MetricsGranularity")
-MappingOverrideKind = strawberry.enum(models.MappingOverrideKind)
+# strawberry.enum() records the GraphQL definition on the domain enum itself and returns that same
+# class, so each name below is an alias of the domain enum that mypy can use as a type.
+Provider: TypeAlias = models.Provider
+ConnectionStatus: TypeAlias = models.ConnectionStatus
+HealthStatus: TypeAlias = models.HealthStatus
+DestinationTypeStatus: TypeAlias = models.TypeStatus
+SettingType: TypeAlias = models.SettingType
+MetricsGranularity: TypeAlias = models.Granularity
+MappingOverrideKind: TypeAlias = models.MappingOverrideKind
+
+strawberry.enum(Provider, description="The four vendors whose destination APIs the gateway unifies.")
+strawberry.enum(ConnectionStatus)
+strawberry.enum(HealthStatus)
+strawberry.enum(DestinationTypeStatus, name="DestinationTypeStatus")
+strawberry.enum(SettingType)
+strawberry.enum(MetricsGranularity, name="MetricsGranularity")
+strawberry.enum(MappingOverrideKind)
 
 
 @strawberry.interface(description="An object with an opaque global id, resolvable by node(id:).")

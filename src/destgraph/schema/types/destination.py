@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import strawberry
 from strawberry.scalars import JSON
 
-from destgraph.adapters.base import ListFilter, MetricsWindow
 from destgraph.domain import models
 from destgraph.domain.ids import GlobalId, MalformedId
+from destgraph.domain.queries import ListFilter, MetricsWindow
 from destgraph.domain.secrets import mask_settings, secret_keys_of
-from destgraph.errors import InvalidInputError
+from destgraph.errors import InvalidInputError, UpstreamError
 from destgraph.schema.context import Info, path_of
 from destgraph.schema.types.common import ConnectionStatus, MetricsGranularity, Node, PageInfo, Provider
 from destgraph.services import destinations as destination_service
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from destgraph.schema.types.catalog import DestinationType
     from destgraph.schema.types.subscription import DestinationSubscriptionConnection
     from destgraph.schema.types.workspace import Workspace
+
+T = TypeVar("T")
 
 
 @strawberry.input
@@ -155,17 +158,22 @@ class Destination(Node):
 
         return Workspace.from_config(info.context.session.workspace(self.domain.workspace))
 
-    @strawberry.field(description="Per-type configuration, with every secret masked.")
+    # strawberry.field() given only keywords is typed as returning Any, whatever it decorates.
+    @strawberry.field(description="Per-type configuration, with every secret masked.")  # type: ignore[untyped-decorator]
     def settings(self) -> JSON:
-        return mask_settings(self.domain.settings, self.domain.secret_keys)
+        return JSON(mask_settings(self.domain.settings, self.domain.secret_keys))
 
-    @strawberry.field(description="Keys of settings that hold secrets; their values in settings and raw are masked.")
+    @strawberry.field(  # type: ignore[untyped-decorator]  # typed as returning Any, as above
+        description="Keys of settings that hold secrets; their values in settings and raw are masked."
+    )
     def secret_setting_keys(self) -> list[str]:
         return secret_keys_of(self.domain.settings, self.domain.secret_keys)
 
-    @strawberry.field(description="The vendor's own representation of the destination, masked like settings.")
+    @strawberry.field(  # type: ignore[untyped-decorator]  # typed as returning Any, as above
+        description="The vendor's own representation of the destination, masked like settings."
+    )
     def raw(self) -> JSON:
-        return mask_settings(self.domain.raw, self.domain.secret_keys)
+        return JSON(mask_settings(self.domain.raw, self.domain.secret_keys))
 
     @strawberry.field
     async def type(
@@ -183,10 +191,18 @@ class Destination(Node):
     ) -> Annotated[DestinationSubscriptionConnection, strawberry.lazy("destgraph.schema.types.subscription")]:
         from destgraph.schema.types.subscription import DestinationSubscriptionConnection
 
-        found = await info.context.loaders.subscriptions.load(self.domain)
+        try:
+            found = await info.context.loaders.subscriptions.load(self.domain)
+        except UpstreamError as exc:
+            # Non-null in the contract: a vendor failure here answers an empty connection, with
+            # totalCount null and an error at this path, rather than nulling the whole answer.
+            info.context.report(exc, path_of(info))
+            return DestinationSubscriptionConnection.unavailable()
         return DestinationSubscriptionConnection.slice(info, found, scope=self.id, first=first, after=after)
 
-    @strawberry.field(description="Delivery metrics; null where the provider has none (capabilities.deliveryMetrics).")
+    @strawberry.field(  # type: ignore[untyped-decorator]  # typed as returning Any, as above
+        description="Delivery metrics; null where the provider has none (capabilities.deliveryMetrics)."
+    )
     async def delivery_metrics(self, info: Info, input: DeliveryMetricsInput | None = None) -> DeliveryMetrics | None:
         window = input or DeliveryMetricsInput()
         found = await metrics_service.delivery_metrics(
@@ -198,7 +214,7 @@ class Destination(Node):
         )
         return DeliveryMetrics.from_domain(found) if found else None
 
-    @strawberry.field(
+    @strawberry.field(  # type: ignore[untyped-decorator]  # typed as returning Any, as above
         description="Fields that can be mapped to in this destination (Zeotap describe fields); null where unsupported."
     )
     async def fields(self, info: Info) -> list[DestinationField] | None:
@@ -214,21 +230,27 @@ class DestinationEdge:
     node: Destination
 
 
-@strawberry.type
+@strawberry.type(
+    description="A page of destinations. A workspace that fails, or a row a vendor answered in a shape the "
+    "gateway cannot read, is left out of the page and reported as an error at this connection's path."
+)
 class DestinationConnection:
     edges: list[DestinationEdge]
     page_info: PageInfo
-    total_count_resolver: strawberry.Private[object] = None
+    total_count_resolver: strawberry.Private[Callable[[], Awaitable[int | None]] | None] = None
 
     @strawberry.field
     def nodes(self) -> list[Destination]:
         return [edge.node for edge in self.edges]
 
-    @strawberry.field(description="Null where a vendor does not report totals without reading every page.")
+    # strawberry.field() given only keywords is typed as returning Any, whatever it decorates.
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="Null where a vendor does not report totals without reading every page."
+    )
     async def total_count(self) -> int | None:
         if self.total_count_resolver is None:
             return None
-        return await self.total_count_resolver()  # type: ignore[operator]
+        return await self.total_count_resolver()
 
     @classmethod
     def empty(cls) -> DestinationConnection:
@@ -248,7 +270,7 @@ class DestinationConnection:
         scope = (filter or DestinationFilter()).scope(workspace=workspace)
         page = await destination_service.list_destinations(session, scope, first=first, after=after)
         found = [edge.destination for edge in page.edges]
-        info.context.loaders.destination.remember(found)
+        await info.context.loaders.destination.remember(found)
         for _workspace, error in page.failures:
             info.context.report(error, path_of(info))
         edges = [DestinationEdge(cursor=e.cursor, node=Destination.from_domain(e.destination)) for e in page.edges]
@@ -269,8 +291,8 @@ class DestinationConnection:
 
 
 def offset_page(
-    items: list, *, scope: str, first: int | None, after: str | None, info: Info
-) -> tuple[list, list[str], bool, bool]:
+    items: list[T], *, scope: str, first: int | None, after: str | None, info: Info
+) -> tuple[list[T], list[str], bool, bool]:
     """Slice a list the gateway holds whole: items, their cursors, has-next, has-previous."""
     options = info.context.session.settings.gateway
     cursor = OffsetCursor(scope)

@@ -1,4 +1,4 @@
-"""DestinationSubscription: Segment action subscriptions and Nimriz actions."""
+"""DestinationSubscription: the rules that send a destination some of its events, whatever the vendor calls them."""
 
 from __future__ import annotations
 
@@ -116,13 +116,14 @@ class DestinationSubscription(Node):
             raise NotFoundError("the destination of this subscription no longer exists")
         return Destination.from_domain(found)
 
-    @strawberry.field(
+    # strawberry.field() given only keywords is typed as returning Any, whatever it decorates.
+    @strawberry.field(  # type: ignore[untyped-decorator]
         description='Segment FQL, e.g. type = "track". For Nimriz actions, an equivalent expression derived from eventFilter.'
     )
     def trigger(self) -> str | None:
         if self.domain.trigger is not None:
             return self.domain.trigger
-        # Derived only when asked for: rendering every action of a whole Nimriz list costs more than reading it.
+        # Derived only when asked for: rendering the filter of every action in a list costs more than reading it.
         return to_fql(self.domain.event_filter) if self.domain.event_filter is not None else None
 
     @strawberry.field
@@ -133,7 +134,7 @@ class DestinationSubscription(Node):
         return EventFilter(
             include=EventFilterClause.from_domain(f.include),
             exclude=EventFilterClause.from_domain(f.exclude),
-            conditions=[dict(c) for c in f.conditions],
+            conditions=JSON([dict(c) for c in f.conditions]),
         )
 
     @strawberry.field
@@ -142,16 +143,16 @@ class DestinationSubscription(Node):
         if m is None:
             return None
         return PropertyMapping(
-            base=m.base, overrides=[MappingOverride(kind=o.kind, spec=dict(o.spec)) for o in m.overrides]
+            base=m.base, overrides=[MappingOverride(kind=o.kind, spec=JSON(dict(o.spec))) for o in m.overrides]
         )
 
     @strawberry.field
     def settings(self) -> JSON:
-        return mask_settings(self.domain.settings)
+        return JSON(mask_settings(self.domain.settings))
 
     @strawberry.field
     def raw(self) -> JSON:
-        return mask_settings(self.domain.raw)
+        return JSON(mask_settings(self.domain.raw))
 
 
 @strawberry.type
@@ -160,7 +161,10 @@ class DestinationSubscriptionEdge:
     node: DestinationSubscription
 
 
-@strawberry.type
+@strawberry.type(
+    description="Subscriptions of one destination. When the vendor cannot list them, the connection is empty "
+    "with totalCount null, and an error at its path says why."
+)
 class DestinationSubscriptionConnection:
     edges: list[DestinationSubscriptionEdge]
     page_info: PageInfo
@@ -191,3 +195,8 @@ class DestinationSubscriptionConnection:
             page_info=PageInfo.of(cursors, has_next=has_next, has_previous=has_previous),
             total_count=len(found),
         )
+
+    @classmethod
+    def unavailable(cls) -> DestinationSubscriptionConnection:
+        """The vendor could not say: no edges, totalCount null (an error at the field's path says why)."""
+        return cls(edges=[], page_info=PageInfo.of([], has_next=False, has_previous=False), total_count=None)

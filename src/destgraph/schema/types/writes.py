@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 import strawberry
 from strawberry.scalars import JSON
 
 from destgraph.domain import writes
+from destgraph.domain.problems import Problem, ProblemCode
 from destgraph.services.changes import FieldChange as DomainFieldChange
-from destgraph.services.problems import Problem, ProblemCode
 
-UserErrorCode = strawberry.enum(ProblemCode, name="UserErrorCode")
-TestStepStatus = strawberry.enum(writes.TestStepStatus, name="TestStepStatus")
+# strawberry.enum() records the GraphQL definition on the enum itself and returns that same class.
+UserErrorCode: TypeAlias = ProblemCode
+TestStepStatus: TypeAlias = writes.TestStepStatus
+
+strawberry.enum(UserErrorCode, name="UserErrorCode")
+strawberry.enum(TestStepStatus, name="TestStepStatus")
 
 
 @strawberry.type

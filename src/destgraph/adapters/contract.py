@@ -1,0 +1,153 @@
+"""The adapter contract: everything a service may ask of one vendor workspace, as one typed port.
+
+Services are typed against ``VendorAdapter`` and never against a vendor's class, so no service
+branches on the vendor: what differs between vendors is answered here, by capabilities, page sizes,
+checks and writes. ``BaseAdapter`` (adapters/base.py) implements the parts most vendors share and
+answers UnsupportedError for capabilities a vendor lacks.
+
+Errors: every vendor fault is an ``UpstreamError`` (errors.py); a vendor shape the adapter cannot
+read is ``UpstreamProtocolError`` for that part alone; a write the vendor cannot express is
+``InvalidInputError`` naming the input field; vendor refusals are ``UpstreamRejected``
+(``UpstreamConflict`` for 409). Writes are never retried: the vendor may have applied them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Protocol
+
+from destgraph.config import WorkspaceConfig
+from destgraph.domain.models import (
+    Capabilities,
+    DeliveryMetrics,
+    Destination,
+    DestinationField,
+    DestinationPage,
+    DestinationSubscription,
+    DestinationType,
+    JSONObject,
+    Provider,
+)
+from destgraph.domain.problems import Problems
+from destgraph.domain.queries import ListFilter, MetricsWindow
+from destgraph.domain.writes import (
+    CreatedDestination,
+    DestinationDraft,
+    DestinationPatch,
+    SubscriptionDraft,
+    SubscriptionPatch,
+    TestOutcome,
+    TestStep,
+)
+from destgraph.errors import UpstreamError
+
+Field = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DestinationInput:
+    """The vendor-specific parts of a create or update, as the caller gave them (None: not given)."""
+
+    source_ids: tuple[str, ...] | None = None
+    connection_ref: str | None = None
+
+
+class VendorAdapter(Protocol):
+    """One vendor workspace, in unified terms. Built per GraphQL request (cheap), over the
+    workspace's long-lived upstream client, so the same GET is made at most once per request."""
+
+    provider: ClassVar[Provider]
+    capabilities: ClassVar[Capabilities]
+    #: the largest page one list call returns; None: one call always answers the whole list
+    page_size_maximum: ClassVar[int | None]
+
+    @property
+    def workspace(self) -> WorkspaceConfig: ...
+
+    @property
+    def name(self) -> str:
+        """The vendor's name as people write it, for messages."""
+        ...
+
+    # -- reads ------------------------------------------------------------------------------------
+
+    async def list_destinations(self, *, cursor: str | None, limit: int | None, filter: ListFilter) -> DestinationPage:
+        """One upstream list call. ``limit`` None: the vendor's largest page. Filters the vendor
+        supports are pushed down; the service applies the rest. Unreadable rows are left out of the
+        page and listed in ``rejected``."""
+        ...
+
+    async def get_destinations(
+        self, native_ids: Sequence[str], *, fresh: bool = False
+    ) -> list[Destination | UpstreamError | None]:
+        """The destinations with these ids in the order asked: None for those that do not exist, an
+        error for one that could not be read. ``fresh``: read now, joining no call made earlier (a
+        write plans on what the vendor holds, not on what this request saw)."""
+        ...
+
+    async def list_destination_types(self) -> list[DestinationType]: ...
+
+    async def list_subscriptions(self, destination: Destination) -> list[DestinationSubscription]: ...
+
+    async def get_delivery_metrics(self, destination: Destination, window: MetricsWindow) -> DeliveryMetrics: ...
+
+    async def describe_fields(self, destination: Destination) -> list[DestinationField]: ...
+
+    async def probe(self) -> None:
+        """The cheapest authenticated call, for health checks; raises UpstreamError on failure."""
+        ...
+
+    async def delete_blockers(self, destination: Destination) -> list[str]:
+        """What the vendor would refuse a delete for (objects still using the destination)."""
+        ...
+
+    # -- checks: vendor rules a mutation's input must follow, before any write ------------------
+
+    def default_source_ids(self) -> tuple[str, ...]:
+        """The sources a new destination connects to when the caller names none."""
+        ...
+
+    def check_destination(self, given: DestinationInput, problems: Problems, *, creating: bool) -> None:
+        """Add a problem for each vendor-specific field of a destination input the vendor cannot take."""
+        ...
+
+    def check_subscription(
+        self,
+        destination_type: DestinationType | None,
+        given: Mapping[str, Any],
+        problems: Problems,
+        *,
+        path: Field,
+        creating: bool,
+    ) -> None:
+        """Add a problem for each field of a subscription input (GraphQL names) at fault."""
+        ...
+
+    # -- writes -----------------------------------------------------------------------------------
+
+    async def create_destination(self, draft: DestinationDraft) -> CreatedDestination: ...
+
+    async def update_destination(self, current: Destination, patch: DestinationPatch) -> Destination: ...
+
+    async def delete_destination(self, current: Destination) -> None: ...
+
+    async def create_subscription(
+        self, destination: Destination, draft: SubscriptionDraft
+    ) -> DestinationSubscription: ...
+
+    async def update_subscription(
+        self, destination: Destination, current: DestinationSubscription, patch: SubscriptionPatch
+    ) -> DestinationSubscription: ...
+
+    async def delete_subscription(self, destination: Destination, current: DestinationSubscription) -> None: ...
+
+    async def test_destination(
+        self, destination: Destination, subscription: DestinationSubscription | None
+    ) -> TestOutcome: ...
+
+    async def test_settings(self, type_key: str, settings: JSONObject) -> TestOutcome: ...
+
+    def stream_test(self, destination: Destination) -> AsyncIterator[TestStep]:
+        """The steps of a connection test as the vendor reports them."""
+        ...
