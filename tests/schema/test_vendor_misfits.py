@@ -88,24 +88,26 @@ async def test_one_unreadable_row_is_left_out_and_reported_and_its_page_stands(
 
 @pytest.mark.parametrize("vendor", sorted(LIST_ROUTES))
 async def test_a_lookup_of_an_unreadable_destination_fails_that_node_alone(stack: Stack, vendor: str) -> None:
-    others = {name: (await stack.destinations_of(name.upper()))[0]["id"] for name in WORKSPACES}
-    target = others[vendor]
-    native = (await stack.destinations_of(vendor.upper()))[0]["nativeId"]
-    # The name of the asked destination gets a number: its row (and only it) no longer fits.
-    route = rf"^/destinations/{native}$" if vendor == "segment" else LIST_ROUTES[vendor]
-    if vendor == "ours":
-        route = rf"^/rest/v1/destinations/{native}$"
-    await corrupt(stack, vendor, route, "wrong_type", "name", limit=1)
+    own = await stack.destinations_of(vendor.upper())
+    others = [(await stack.destinations_of(name.upper()))[0]["id"] for name in WORKSPACES if name != vendor]
+    broken, healthy = own[0], own[1]
+    # The asked destination's name becomes a number: its row, and only it, no longer fits.
+    routes = {
+        "segment": rf"^/destinations/{broken['nativeId']}$",
+        "ours": rf"^/rest/v1/destinations/{broken['nativeId']}$",
+    }
+    await corrupt(stack, vendor, routes.get(vendor, LIST_ROUTES[vendor]), "wrong_type", "name", limit=1)
+    ids = [broken["id"], healthy["id"], *others]
 
     body = await stack.query(
-        "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Destination { name } } }", {"ids": list(others.values())}
+        "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Destination { name } } }", {"ids": ids}
     )
 
-    index = list(others.values()).index(target)
-    assert_coded(body, vendor, ["nodes", index])
+    assert_coded(body, vendor, ["nodes", 0])
     nodes = body["data"]["nodes"]
-    assert nodes[index] is None
-    assert all(node is not None for i, node in enumerate(nodes) if i != index)
+    assert nodes[0] is None
+    assert [node["id"] for node in nodes[1:]] == ids[1:]
+    assert nodes[1]["name"] == healthy["name"]
 
 
 async def test_unreadable_subscriptions_empty_that_field_alone(stack: Stack) -> None:
@@ -203,3 +205,19 @@ def _strings(value: Any) -> list[str]:
     if isinstance(value, list):
         return [s for v in value for s in _strings(v)]
     return [value] if isinstance(value, str) else []
+
+
+async def test_an_unreadable_sync_list_fails_the_delete_plan_with_a_code(stack: Stack) -> None:
+    target = (await stack.destinations_of("ZEOTAP"))[0]["id"]
+    await corrupt(stack, "zeotap", r"/syncs$", "drop_field", "destination_id")
+
+    body = await stack.query(
+        "mutation($id: ID!) { deleteDestination(input: {id: $id, dryRun: true}) { deletedId userErrors { code } } }",
+        {"id": target},
+    )
+
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "UPSTREAM_ERROR"
+    assert error["extensions"]["provider"] == "ZEOTAP"
+    assert error["path"] == ["deleteDestination"]
+    assert await stack.writes("zeotap") == []

@@ -7,7 +7,8 @@ nothing, a vendor-specific input field it has no place for is a problem naming t
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, ClassVar
 
@@ -105,12 +106,30 @@ class BaseAdapter:
         self, native_ids: Sequence[str], *, fresh: bool = False
     ) -> list[Destination | UpstreamError | None]:
         """For vendors whose list answers everything: one list call answers every id."""
-        if fresh:
-            self.upstream.forget()
-        page = await self.list_destinations(cursor=None, limit=None, filter=ListFilter())
+        page = await self.list_all(fresh=fresh)
         found: dict[str, Destination | UpstreamError] = {r.native_id: r.error for r in page.rejected if r.native_id}
         found.update((d.native_id, d) for d in page.destinations)
         return [found.get(i) for i in native_ids]
+
+    async def list_all(self, *, fresh: bool = False) -> DestinationPage:
+        """Every destination in one call, for vendors without server-side pages; ``fresh`` joins nothing."""
+        raise NotImplementedError
+
+    async def get_each(
+        self, native_ids: Sequence[str], get_one: Callable[[str], Awaitable[Destination]]
+    ) -> list[Destination | UpstreamError | None]:
+        """For vendors with a get by id: the gets run concurrently (bounded by the workspace's client),
+        and each id has its own outcome: a 404 is None, any other fault that id's error."""
+
+        async def one(native_id: str) -> Destination | UpstreamError | None:
+            try:
+                return await get_one(native_id)
+            except UpstreamNotFound:
+                return None
+            except UpstreamError as exc:
+                return exc
+
+        return list(await asyncio.gather(*(one(i) for i in native_ids)))
 
     async def list_destination_types(self) -> list[DestinationType]:
         raise NotImplementedError

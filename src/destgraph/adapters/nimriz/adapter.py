@@ -12,11 +12,9 @@ destination never drop each other's actions; test-send queues a test event for o
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from destgraph.adapters.base import BaseAdapter
-from destgraph.adapters.contract import Field
 from destgraph.adapters.nimriz import checks, shapes
 from destgraph.adapters.nimriz.catalog import BY_KEY, CATALOG
 from destgraph.adapters.nimriz.writes import (
@@ -46,7 +44,6 @@ from destgraph.domain.models import (
     Provider,
     SubscriptionRef,
 )
-from destgraph.domain.problems import Problems
 from destgraph.domain.queries import ListFilter
 from destgraph.domain.writes import (
     CreatedDestination,
@@ -58,7 +55,7 @@ from destgraph.domain.writes import (
     TestStep,
     TestStepStatus,
 )
-from destgraph.errors import InvalidInputError, UpstreamError
+from destgraph.errors import InvalidInputError
 
 #: a dict, not MappingOverrideKind(value): the enum's lookup is slow on a list of hundreds of actions
 _OVERRIDE_KINDS = {kind.value: kind for kind in MappingOverrideKind}
@@ -78,18 +75,15 @@ class NimrizAdapter(BaseAdapter):
     page_size_maximum: ClassVar[int | None] = None
 
     async def list_destinations(self, *, cursor: str | None, limit: int | None, filter: ListFilter) -> DestinationPage:
-        body = await self.upstream.get_json(DESTINATIONS, operation="list_destinations")
-        return self._page(body)
+        return await self.list_all()
 
-    async def get_destinations(
-        self, native_ids: Sequence[str], *, fresh: bool = False
-    ) -> list[Destination | UpstreamError | None]:
-        if not fresh:
-            return await super().get_destinations(native_ids)
-        page = self._page(await self.upstream.get_json(DESTINATIONS, operation="list_destinations", fresh=True))
-        found: dict[str, Destination | UpstreamError] = {r.native_id: r.error for r in page.rejected if r.native_id}
-        found.update((d.native_id, d) for d in page.destinations)
-        return [found.get(i) for i in native_ids]
+    async def list_all(self, *, fresh: bool = False) -> DestinationPage:
+        body = await self.upstream.get_json(DESTINATIONS, operation="list_destinations", fresh=fresh)
+        context = self.context("list_destinations")
+        listed = parse(shapes.DestinationList, body, context, what="the destination list")
+        parsed, rejected = parse_rows(shapes.Destination, listed.destinations, context, what="destination")
+        destinations = tuple(self._destination(shape, row) for shape, row in parsed)
+        return DestinationPage(destinations=destinations, total=len(destinations), rejected=tuple(rejected))
 
     async def list_destination_types(self) -> list[DestinationType]:
         return list(CATALOG)
@@ -100,16 +94,7 @@ class NimrizAdapter(BaseAdapter):
     async def probe(self) -> None:
         await self.upstream.get_json("/api/v1/whoami", operation="whoami")
 
-    def check_subscription(
-        self,
-        destination_type: DestinationType | None,
-        given: Mapping[str, Any],
-        problems: Problems,
-        *,
-        path: Field,
-        creating: bool,
-    ) -> None:
-        checks.check_subscription(destination_type, given, problems, path=path, creating=creating)
+    check_subscription = staticmethod(checks.check_subscription)
 
     # -- writes -----------------------------------------------------------------------------------
 
@@ -220,13 +205,6 @@ class NimrizAdapter(BaseAdapter):
         row = parse(shapes.Answer, answer, self.context("write"), what="the write").destination
         return self._destination(parse(shapes.Destination, row, self.context("write"), what="the destination"), row)
 
-    def _page(self, body: Any) -> DestinationPage:
-        context = self.context("list_destinations")
-        listed = parse(shapes.DestinationList, body, context, what="the destination list")
-        parsed, rejected = parse_rows(shapes.Destination, listed.destinations, context, what="destination")
-        destinations = tuple(self._destination(shape, row) for shape, row in parsed)
-        return DestinationPage(destinations=destinations, total=len(destinations), rejected=tuple(rejected))
-
     def _action_index(self, actions: list[dict[str, Any]], action_id: str, operation: str) -> int:
         for index, action in enumerate(actions):
             if str(action.get("id")) == action_id:
@@ -242,7 +220,7 @@ class NimrizAdapter(BaseAdapter):
         found = _find_action(destination, action_id)
         if found is None:
             # Added since the caller read the destination: the list, read once more, has it.
-            page = await self.list_destinations(cursor=None, limit=None, filter=ListFilter())
+            page = await self.list_all()
             fresh = next((d for d in page.destinations if d.native_id == destination.native_id), None)
             found = _find_action(fresh, action_id) if fresh is not None else None
         return found

@@ -7,7 +7,6 @@ are bare; secrets read back as ``******``. Answers are read through ``shapes`` a
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -28,7 +27,7 @@ from destgraph.domain.models import (
 from destgraph.domain.queries import ListFilter
 from destgraph.domain.secrets import is_masked
 from destgraph.domain.writes import CreatedDestination, DestinationDraft, DestinationPatch
-from destgraph.errors import InvalidInputError, UpstreamError, UpstreamNotFound
+from destgraph.errors import InvalidInputError, UpstreamError
 
 MASK = "******"
 
@@ -72,16 +71,13 @@ class OursAdapter(BaseAdapter):
     async def get_destinations(
         self, native_ids: Sequence[str], *, fresh: bool = False
     ) -> list[Destination | UpstreamError | None]:
-        async def one(native_id: str) -> Destination | UpstreamError | None:
-            try:
-                body = await self.upstream.get_json(
-                    f"/rest/v1/destinations/{native_id}", operation="get_destination", fresh=fresh
-                )
-            except UpstreamNotFound:
-                return None
-            return self._answered(body, "get_destination")
+        async def get_one(native_id: str) -> Destination:
+            path = f"/rest/v1/destinations/{native_id}"
+            return self._answered(
+                await self.upstream.get_json(path, operation="get_destination", fresh=fresh), "get_destination"
+            )
 
-        return list(await asyncio.gather(*(one(i) for i in native_ids)))
+        return await self.get_each(native_ids, get_one)
 
     async def list_destination_types(self) -> list[DestinationType]:
         body = await self.upstream.get_json("/rest/v1/destinations/types", operation="list_destination_types")

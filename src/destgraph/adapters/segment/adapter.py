@@ -9,13 +9,11 @@ explicitly. Answers are read through the shapes in ``shapes`` and nowhere else.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 from destgraph.adapters.base import BaseAdapter
-from destgraph.adapters.contract import DestinationInput, Field
 from destgraph.adapters.registry import VendorProfile
 from destgraph.adapters.segment import checks, shapes, writes
 from destgraph.adapters.segment.catalog import destination_type
@@ -34,7 +32,6 @@ from destgraph.domain.models import (
     Provider,
     SubscriptionRef,
 )
-from destgraph.domain.problems import Problems
 from destgraph.domain.queries import ListFilter, MetricsWindow
 from destgraph.domain.writes import (
     CreatedDestination,
@@ -43,7 +40,7 @@ from destgraph.domain.writes import (
     SubscriptionDraft,
     SubscriptionPatch,
 )
-from destgraph.errors import UpstreamError, UpstreamNotFound
+from destgraph.errors import UpstreamError
 from destgraph.state import RateBudget
 
 LIST_PAGE_MAXIMUM = 1000
@@ -89,19 +86,13 @@ class SegmentAdapter(BaseAdapter):
     async def get_destinations(
         self, native_ids: Sequence[str], *, fresh: bool = False
     ) -> list[Destination | UpstreamError | None]:
-        async def one(native_id: str) -> Destination | UpstreamError | None:
-            try:
-                body = await self.upstream.get_json(
-                    f"/destinations/{native_id}", operation="get_destination", fresh=fresh
-                )
-            except UpstreamNotFound:
-                return None
-            row = self._data(body).get("destination")
-            shape = parse(shapes.Destination, row, self.context("get_destination"), what="the destination")
-            return self._destination(shape, row)
+        async def get_one(native_id: str) -> Destination:
+            path = f"/destinations/{native_id}"
+            body = await self.upstream.get_json(path, operation="get_destination", fresh=fresh)
+            return self._answered_destination(body, "get_destination")
 
-        # Segment has no batch get: the gets run concurrently, bounded by the workspace's client.
-        return list(await asyncio.gather(*(one(i) for i in native_ids)))
+        # Segment has no batch get.
+        return await self.get_each(native_ids, get_one)
 
     async def list_destination_types(self) -> list[DestinationType]:
         rows = await self._all_pages("/catalog/destinations", "destinationsCatalog", "list_catalog")
@@ -149,19 +140,8 @@ class SegmentAdapter(BaseAdapter):
     def default_source_ids(self) -> tuple[str, ...]:
         return (self.workspace.default_source_id,) if self.workspace.default_source_id else ()
 
-    def check_destination(self, given: DestinationInput, problems: Problems, *, creating: bool) -> None:
-        checks.check_destination(given, problems, creating=creating)
-
-    def check_subscription(
-        self,
-        destination_type: DestinationType | None,
-        given: Mapping[str, Any],
-        problems: Problems,
-        *,
-        path: Field,
-        creating: bool,
-    ) -> None:
-        checks.check_subscription(destination_type, given, problems, path=path, creating=creating)
+    check_destination = staticmethod(checks.check_destination)
+    check_subscription = staticmethod(checks.check_subscription)
 
     # -- writes ------------------------------------------------------------------------------------
 

@@ -71,7 +71,10 @@ class ZeotapAdapter(BaseAdapter):
 
     async def list_destinations(self, *, cursor: str | None, limit: int | None, filter: ListFilter) -> DestinationPage:
         # Zeotap has no server-side paging or filters: one call reads the whole list.
-        rows = await self.upstream.get_json(self._base, operation="list_destinations")
+        return await self.list_all()
+
+    async def list_all(self, *, fresh: bool = False) -> DestinationPage:
+        rows = await self.upstream.get_json(self._base, operation="list_destinations", fresh=fresh)
         if not isinstance(rows, list):
             raise self.protocol_error("answered the destination list with something other than an array")
         parsed, rejected = parse_rows(shapes.Destination, rows, self.context("list_destinations"), what="destination")

@@ -31,8 +31,9 @@ class Field(VendorShape):
 
 
 class Sync(VendorShape):
-    """A reverse-ETL or audience sync: only what tells whether it uses a destination."""
+    """A reverse-ETL or audience sync: only what tells whether it uses a destination (required: a sync
+    whose destination cannot be read must not pass for one that uses none)."""
 
-    id: str | None = None
+    id: str
     name: str | None = None
-    destination_id: str | None = None
+    destination_id: str
