@@ -108,6 +108,9 @@ class GatewayOptions(_Strict):
     health_ttl_seconds: float = Field(default=10.0, ge=0)
     #: how long a create's idempotencyKey is remembered
     idempotency_ttl_seconds: float = Field(default=24 * 3600, gt=0)
+    #: how long after a write whose outcome is unknown the vendor has to show it, before a repeat
+    #: with the same idempotencyKey takes it as not applied and writes again
+    write_settle_seconds: float = Field(default=30.0, ge=0)
 
 
 class Settings(_Strict):

@@ -4,6 +4,7 @@ DestgraphError
   UpstreamError(provider, workspace, operation)   raised only in adapters and the upstream client
     UpstreamUnavailable                           connection refused, 5xx: retryable
       UpstreamTimeout                             no answer within the call's timeout
+      UpstreamOutcomeUnknown(settled)             a write was sent, its reply lost or 5xx: maybe applied
     UpstreamRateLimited(retry_after)              429, or our own budget for the vendor is spent
     UpstreamAuthFailed                            401/403: the configured token is refused
     UpstreamRejected(status, vendor_message)      other 4xx: the vendor refused the request
@@ -23,6 +24,8 @@ Messages never hold secrets: the upstream client scrubs vendor messages before r
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from destgraph.domain.problems import ProblemCode
 
@@ -66,6 +69,18 @@ class UpstreamUnavailable(UpstreamError):
 
 class UpstreamTimeout(UpstreamUnavailable):
     """The vendor did not answer in time."""
+
+
+class UpstreamOutcomeUnknown(UpstreamUnavailable):
+    """A write reached the vendor and its reply was lost or a 5xx: the vendor may have applied it.
+
+    ``settled``: a reply did come (a 5xx), so the vendor is done with the call and a read now tells
+    whether it applied it; without a reply the vendor may still be applying it.
+    """
+
+    def __init__(self, message: str, *, settled: bool, **context: Any) -> None:
+        super().__init__(message, **context)
+        self.settled = settled
 
 
 class UpstreamRateLimited(UpstreamError):

@@ -98,7 +98,8 @@ async def test_create_keeps_the_destination_when_the_follow_up_patch_fails(ours:
 
     created = await adapter_of(ours).create_destination(klaviyo(enabled=False, source_ids=("src-1",)))
 
-    assert await routes(ours) == [f"POST {COLLECTION}", f"PATCH {ONE}"]  # a write is never retried
+    # A write is never retried: its 500 is read back, which shows it was not applied.
+    assert await routes(ours) == [f"POST {COLLECTION}", f"PATCH {ONE}", f"GET {ONE}"]
     assert [path for path, _ in created.failures] == [("input", "enabled"), ("input", "sourceIds")]
     assert all(isinstance(error, UpstreamUnavailable) for _, error in created.failures)
     destination = created.destination

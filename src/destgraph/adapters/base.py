@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from destgraph.adapters.contract import DestinationInput, Field
 from destgraph.adapters.errors import CallContext
@@ -29,6 +29,7 @@ from destgraph.domain.models import (
 )
 from destgraph.domain.problems import ProblemCode, Problems
 from destgraph.domain.queries import ListFilter, MetricsWindow
+from destgraph.domain.secrets import settings_could_be
 from destgraph.domain.writes import (
     CreatedDestination,
     DestinationDraft,
@@ -42,6 +43,7 @@ from destgraph.errors import (
     UnsupportedError,
     UpstreamError,
     UpstreamNotFound,
+    UpstreamOutcomeUnknown,
     UpstreamProtocolError,
     UpstreamUnavailable,
 )
@@ -49,6 +51,10 @@ from destgraph.state import LockPort, LockTimeout
 
 #: how long a read-modify-write waits for another one on the same object before giving up
 LOCK_TIMEOUT_SECONDS = 30.0
+#: how far a vendor's creation timestamp may lag the gateway's clock and still be this write's
+CLOCK_SKEW_SECONDS = 120.0
+
+T = TypeVar("T")
 
 
 class BaseAdapter:
@@ -82,8 +88,8 @@ class BaseAdapter:
 
     @asynccontextmanager
     async def serialized(self, native_id: str, operation: str) -> AsyncIterator[None]:
-        """Hold the lock of one vendor object for a read-modify-write of it (through the lock port,
-        so replicas sharing a store serialize too); a lock not free in time is a retryable fault."""
+        """Hold the write lock of one destination (through the lock port, so replicas sharing a
+        store serialize too); a lock not free in time is a retryable fault."""
         name = f"{self.provider.value}:{self.workspace.key}:{native_id}"
         try:
             async with self.locks.hold(name, patience=LOCK_TIMEOUT_SECONDS):
@@ -93,6 +99,90 @@ class BaseAdapter:
                 f"another write to this {self.name} object is still running; retry later",
                 **self.context(operation).as_kwargs(),
             ) from None
+
+    # -- writes whose reply was lost ----------------------------------------------------------------
+
+    async def reconciled(
+        self, write: Callable[[], Awaitable[T]], read_back: Callable[[], Awaitable[T | None]], operation: str
+    ) -> T:
+        """``write()``; when its outcome is unknown, what a read of the vendor says it was.
+
+        ``read_back`` answers the write's effect when it finds it (the created object, the updated
+        one) and None when the vendor does not show it. Not shown after a reply did come (a 5xx):
+        the write was not applied, a retryable fault. Not shown while no reply came, or the read
+        failed: still unknown, UpstreamOutcomeUnknown, never "not applied".
+        """
+        try:
+            return await write()
+        except (UpstreamOutcomeUnknown, UpstreamProtocolError) as exc:
+            unknown = exc
+        settled = isinstance(unknown, UpstreamOutcomeUnknown) and unknown.settled
+        try:
+            found = await read_back()
+        except UpstreamOutcomeUnknown:
+            raise
+        except UpstreamError as exc:
+            raise UpstreamOutcomeUnknown(
+                f"{unknown.message}, and reading it back failed ({exc.message})",
+                settled=False,
+                **self.context(operation).as_kwargs(),
+            ) from exc
+        if found is not None:
+            return found
+        if settled:
+            raise UpstreamUnavailable(
+                f"{unknown.message}; read back, it was not applied",
+                status=unknown.status,
+                **self.context(operation).as_kwargs(),
+            ) from unknown
+        raise UpstreamOutcomeUnknown(
+            f"{unknown.message}; read back, it is not visible yet",
+            settled=False,
+            status=unknown.status,
+            **self.context(operation).as_kwargs(),
+        ) from unknown
+
+    async def find_created_destination(self, draft: DestinationDraft, since: float) -> Destination | None:
+        """The destination ``draft`` created at ``since`` (epoch seconds) or later, if the vendor shows it.
+
+        Vendors take no idempotency key, so a create is recognised by what it wrote: name, type and
+        every setting given (a vendor's mask agreeing with the value's tail), and, where the vendor
+        keeps one, a creation time not before the write. Several candidates: UpstreamOutcomeUnknown
+        (never a guess).
+        """
+        page = await self.list_all(fresh=True)
+        return self.only_match(page.destinations, lambda d: looks_created(d, draft, since), "find_created")
+
+    async def find_created_subscription(
+        self, destination: Destination, draft: SubscriptionDraft, since: float
+    ) -> DestinationSubscription | None:
+        """The subscription ``draft`` created on ``destination``, if the vendor shows it."""
+        raise self._unsupported("subscriptions")
+
+    async def read_back_update(self, current: Destination, patch: DestinationPatch) -> Destination | None:
+        """The destination as now held, if ``patch`` shows in it; else None."""
+        [found] = await self.get_destinations([current.native_id], fresh=True)
+        if isinstance(found, UpstreamError):
+            raise found
+        return found if found is not None and patch_shows(found, patch) else None
+
+    async def read_back_delete(self, current: Destination) -> bool | None:
+        """True when the destination is gone; None while it is still there."""
+        [found] = await self.get_destinations([current.native_id], fresh=True)
+        if isinstance(found, UpstreamError):
+            raise found
+        return True if found is None else None
+
+    def only_match(self, candidates: Sequence[T], accepts: Callable[[T], bool], operation: str) -> T | None:
+        matches = [c for c in candidates if accepts(c)]
+        if len(matches) > 1:
+            raise UpstreamOutcomeUnknown(
+                f"{len(matches)} {self.name} objects look like what the write would have created: "
+                "the gateway does not guess which",
+                settled=False,
+                **self.context(operation).as_kwargs(),
+            )
+        return matches[0] if matches else None
 
     def _unsupported(self, what: str) -> UnsupportedError:
         return UnsupportedError(f"{self.name} has no {what}")
@@ -134,7 +224,9 @@ class BaseAdapter:
     async def list_destination_types(self) -> list[DestinationType]:
         raise NotImplementedError
 
-    async def list_subscriptions(self, destination: Destination) -> list[DestinationSubscription]:
+    async def list_subscriptions(
+        self, destination: Destination, *, fresh: bool = False
+    ) -> list[DestinationSubscription]:
         return []
 
     async def get_delivery_metrics(self, destination: Destination, window: MetricsWindow) -> DeliveryMetrics:
@@ -208,3 +300,41 @@ class BaseAdapter:
 
     def stream_test(self, destination: Destination) -> AsyncIterator[TestStep]:
         raise self._unsupported("streamed connection tests")
+
+
+def looks_created(destination: Destination, draft: DestinationDraft, since: float) -> bool:
+    """Whether ``destination`` is what creating ``draft`` at ``since`` would have left."""
+    if destination.name != draft.name or destination.type_key != draft.type_key:
+        return False
+    if destination.created_at is not None and destination.created_at.timestamp() < since - CLOCK_SKEW_SECONDS:
+        return False
+    if draft.source_ids and set(draft.source_ids) - set(destination.source_ids):
+        return False
+    given = {k: v for k, v in draft.settings.items() if v is not None}
+    return settings_could_be(destination.settings, given)
+
+
+def patch_shows(destination: Destination, patch: DestinationPatch) -> bool:
+    """Whether every field ``patch`` changes holds its new value in ``destination``."""
+    if patch.name is not None and destination.name != patch.name:
+        return False
+    if patch.enabled is not None and destination.enabled != patch.enabled:
+        return False
+    if patch.source_ids is not None and tuple(destination.source_ids) != tuple(patch.source_ids):
+        return False
+    return patch.settings is None or settings_could_be(destination.settings, patch.settings.changed)
+
+
+def subscription_shows(subscription: DestinationSubscription, patch: SubscriptionPatch) -> bool:
+    """Whether every field ``patch`` changes holds its new value in ``subscription``."""
+    raw = subscription.raw if isinstance(subscription.raw, dict) else {}
+    expected = {
+        "name": (patch.name, subscription.name),
+        "enabled": (patch.enabled, subscription.enabled),
+        "trigger": (patch.trigger, subscription.trigger),
+        "event_filter": (patch.event_filter, raw.get("event_filter")),
+        "property_mapping": (patch.property_mapping, raw.get("property_mapping")),
+    }
+    if any(wanted is not None and held != wanted for wanted, held in expected.values()):
+        return False
+    return patch.settings is None or settings_could_be(subscription.settings, patch.settings)

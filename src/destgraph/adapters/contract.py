@@ -8,12 +8,21 @@ answers UnsupportedError for capabilities a vendor lacks.
 Errors: every vendor fault is an ``UpstreamError`` (errors.py); a vendor shape the adapter cannot
 read is ``UpstreamProtocolError`` for that part alone; a write the vendor cannot express is
 ``InvalidInputError`` naming the input field; vendor refusals are ``UpstreamRejected``
-(``UpstreamConflict`` for 409). Writes are never retried: the vendor may have applied them.
+(``UpstreamConflict`` for 409). Writes are never retried: the vendor may have applied them. A write
+whose reply was lost is reconciled by reading the vendor: the adapter answers what the read shows,
+a retryable fault when the read shows it was not applied, and ``UpstreamOutcomeUnknown`` when the
+read cannot tell; never "not applied" without knowing.
+
+Writes to an existing destination (its update, delete, and its subscriptions' writes) take the
+destination as ``current``: the caller holds ``serialized(current.native_id)`` and read ``current``
+fresh inside it, so a write that sends a whole object (a config, a credentials object, an action
+list) built from ``current`` loses nothing written meanwhile through the gateway.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
@@ -88,7 +97,12 @@ class VendorAdapter(Protocol):
 
     async def list_destination_types(self) -> list[DestinationType]: ...
 
-    async def list_subscriptions(self, destination: Destination) -> list[DestinationSubscription]: ...
+    async def list_subscriptions(
+        self, destination: Destination, *, fresh: bool = False
+    ) -> list[DestinationSubscription]:
+        """``fresh``: read now, joining no earlier call; where the vendor keeps subscriptions inside
+        the destination, they are as ``destination`` was read."""
+        ...
 
     async def get_delivery_metrics(self, destination: Destination, window: MetricsWindow) -> DeliveryMetrics: ...
 
@@ -125,6 +139,22 @@ class VendorAdapter(Protocol):
         ...
 
     # -- writes -----------------------------------------------------------------------------------
+
+    def serialized(self, native_id: str, operation: str) -> AbstractAsyncContextManager[None]:
+        """Hold the write lock of one destination (through the lock port: every replica sharing
+        the port serializes too); a lock not free in time is a retryable fault."""
+        ...
+
+    async def find_created_destination(self, draft: DestinationDraft, since: float) -> Destination | None:
+        """The destination a create of ``draft`` begun at ``since`` (epoch seconds) left, if the vendor
+        shows it; UpstreamOutcomeUnknown when several could be it."""
+        ...
+
+    async def find_created_subscription(
+        self, destination: Destination, draft: SubscriptionDraft, since: float
+    ) -> DestinationSubscription | None:
+        """The subscription a create of ``draft`` begun at ``since`` left on ``destination``, if shown."""
+        ...
 
     async def create_destination(self, draft: DestinationDraft) -> CreatedDestination: ...
 

@@ -19,6 +19,7 @@ from destgraph.errors import (
     UpstreamConflict,
     UpstreamError,
     UpstreamNotFound,
+    UpstreamOutcomeUnknown,
     UpstreamProtocolError,
     UpstreamRateLimited,
     UpstreamRejected,
@@ -67,6 +68,32 @@ TRANSPORT_ERRORS: tuple[tuple[type[httpx.TransportError], type[UpstreamError]], 
     (httpx.NetworkError, UpstreamUnavailable),
     (httpx.ProtocolError, UpstreamProtocolError),
 )
+
+
+#: transport failures that happen before a request leaves: a write that failed so was not applied
+NOT_SENT: tuple[type[httpx.TransportError], ...] = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.UnsupportedProtocol,
+    httpx.LocalProtocolError,
+    httpx.ProxyError,
+)
+
+
+def outcome_unknown(error: UpstreamError, *, settled: bool) -> UpstreamOutcomeUnknown:
+    """``error`` on a write that reached the vendor: what it means is that the outcome is unknown."""
+    unknown = UpstreamOutcomeUnknown(
+        f"{error.message}; the vendor may have applied the write",
+        settled=settled,
+        provider=error.provider,
+        workspace=error.workspace,
+        operation=error.operation,
+        status=error.status,
+        retry_after=error.retry_after,
+    )
+    unknown.__cause__ = error
+    return unknown
 
 
 def from_transport_error(exc: httpx.TransportError, context: CallContext) -> UpstreamError:

@@ -26,7 +26,14 @@ import httpx
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential, wait_random
 
 from destgraph.adapters.accounting import CallAccounting
-from destgraph.adapters.errors import CallContext, from_status, from_transport_error, retry_after_seconds
+from destgraph.adapters.errors import (
+    NOT_SENT,
+    CallContext,
+    from_status,
+    from_transport_error,
+    outcome_unknown,
+    retry_after_seconds,
+)
 from destgraph.config import WorkspaceConfig
 from destgraph.domain.secrets import scrub
 from destgraph.errors import UpstreamError, UpstreamProtocolError, UpstreamRateLimited
@@ -142,7 +149,7 @@ class UpstreamClient:
         """
         if budget is not None and not reserved:
             await self.reserve(budget, 1, operation=operation)
-        return await self._call(method, path, operation, params=params, body=body)
+        return await self._call(method, path, operation, params=params, body=body, write=True)
 
     async def reserve(self, budget: str, count: int, *, operation: str) -> None:
         """Take ``count`` turns of a write budget now, for a multi-step write; UPSTREAM_RATE_LIMITED if not.
@@ -211,7 +218,11 @@ class UpstreamClient:
             return max(exc.retry_after, 0.0)
         return backoff
 
-    async def _call(self, method: str, path: str, operation: str, *, params: Params = None, body: Any = None) -> Any:
+    async def _call(
+        self, method: str, path: str, operation: str, *, params: Params = None, body: Any = None, write: bool = False
+    ) -> Any:
+        """One HTTP exchange. For a ``write``, a fault after the request may have left the vendor's
+        outcome unknown: that is UpstreamOutcomeUnknown, never a plain failure."""
         context = CallContext(self.provider, self.workspace.key, operation)
         await self._acquire_budget(operation)
         async with self._concurrency:
@@ -220,11 +231,17 @@ class UpstreamClient:
                 response = await self._http.request(method, path, params=dict(params) if params else None, json=body)
             except httpx.TransportError as exc:
                 self._account(operation, "error", started)
-                raise from_transport_error(exc, context) from exc
+                error = from_transport_error(exc, context)
+                if write and not isinstance(exc, NOT_SENT):
+                    raise outcome_unknown(error, settled=False) from exc
+                raise error from exc
             self._account(operation, str(response.status_code), started)
         self._learn_budget(response)
         if response.status_code >= 400:
-            raise self._error_for(response, context)
+            error = self._error_for(response, context)
+            if write and response.status_code >= 500:
+                raise outcome_unknown(error, settled=True)
+            raise error
         if not response.content:
             return None
         try:

@@ -7,6 +7,8 @@ Settings and raw hold vendor values as received; masking happens on the way out 
 from __future__ import annotations
 
 import enum
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -116,6 +118,26 @@ class Destination:
     def native_id(self) -> str:
         return self.ref.native_id
 
+    @property
+    def version(self) -> str:
+        """A token that changes whenever the destination does, at the vendor or through the gateway.
+
+        Derived from what the vendor holds (name, type, state, settings as the vendor shows them,
+        sources, its timestamp and any subscriptions it keeps inside the destination), so vendors
+        without timestamps get a version too, and an edit made directly at the vendor changes it.
+        """
+        return content_version(
+            [
+                self.name,
+                self.type_key,
+                self.enabled,
+                self.settings,
+                list(self.source_ids),
+                self.updated_at.isoformat() if self.updated_at else None,
+                [s.raw for s in self.subscriptions or ()],
+            ]
+        )
+
 
 @dataclass(frozen=True)
 class FilterClause:
@@ -177,6 +199,17 @@ class DestinationSubscription:
     model_id: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+
+    @property
+    def version(self) -> str:
+        """A token that changes whenever the subscription does (see Destination.version)."""
+        return content_version(self.raw)
+
+
+def content_version(content: Any) -> str:
+    """A short, stable digest of JSON-like content."""
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

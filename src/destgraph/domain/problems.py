@@ -17,6 +17,8 @@ class ProblemCode(enum.Enum):
     CONFLICT = "CONFLICT"
     IN_USE = "IN_USE"
     UPSTREAM_REJECTED = "UPSTREAM_REJECTED"
+    #: the vendor may have applied the write, and reading it back could not tell
+    OUTCOME_UNKNOWN = "OUTCOME_UNKNOWN"
 
 
 @dataclass(frozen=True)

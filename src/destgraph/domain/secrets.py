@@ -85,3 +85,30 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
     for secret in sorted({s for s in secrets if isinstance(s, str) and len(s) >= 4}, key=len, reverse=True):
         text = text.replace(secret, mask_value(secret))
     return text
+
+
+def could_be(stored: Any, given: Any) -> bool:
+    """Whether a value a vendor stores (perhaps masked by it) could be the value that was written.
+
+    A vendor's mask shows at most a tail of the secret: a mask agrees with a value that ends with
+    that tail. Used to recognise a write's effect when its reply was lost, never to read a secret.
+    """
+    if stored == given:
+        return True
+    if not (isinstance(stored, str) and isinstance(given, str) and is_masked(stored)):
+        return False
+    tail = stored.lstrip(BULLET).lstrip("*")
+    if stored == "[REDACTED]":
+        tail = ""
+    return given.endswith(tail)
+
+
+def settings_could_be(stored: dict[str, Any], given: dict[str, Any]) -> bool:
+    """Every given setting could be what ``stored`` holds (a None value: the key is absent or null)."""
+    for key, value in given.items():
+        if value is None:
+            if stored.get(key) is not None:
+                return False
+        elif key not in stored or not could_be(stored[key], value):
+            return False
+    return True

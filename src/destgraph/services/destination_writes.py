@@ -8,12 +8,13 @@ GraphQL error with its code), because the same input may succeed later.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from destgraph.adapters.contract import DestinationInput, VendorAdapter
 from destgraph.domain.ids import GlobalId, MalformedId
-from destgraph.domain.models import Destination, DestinationType
+from destgraph.domain.models import Destination, DestinationRef, DestinationType
 from destgraph.domain.problems import ProblemCode, Problems
 from destgraph.domain.secrets import is_masked
 from destgraph.domain.writes import DestinationDraft, DestinationPatch, SettingsChange, SubscriptionDraft
@@ -89,6 +90,8 @@ class UpdateDestinationRequest:
     settings: Any = None
     source_ids: tuple[str, ...] | None = None
     dry_run: bool = False
+    #: optimistic concurrency: the Destination.version the caller read
+    expected_version: str | None = None
 
 
 @dataclass
@@ -176,7 +179,7 @@ async def _create(adapter: VendorAdapter, draft: DestinationDraft, result: Write
             error,
             at=path,
             secrets=draft.settings,
-            prefix="the destination was created, but this was not applied: ",
+            done="the destination was created",
         )
     return result
 
@@ -189,30 +192,69 @@ async def _create_once(
     result: WriteResult,
 ) -> WriteResult:
     adapter = session.adapter(workspace_key)
-    keys = Idempotency(
-        session.gateway.state.idempotency,
-        scope=f"{session.principal.name}:{workspace_key}",
-        ttl_seconds=session.settings.gateway.idempotency_ttl_seconds,
-    )
     mark = fingerprint({k: v for k, v in request.__dict__.items() if k not in ("idempotency_key", "dry_run")})
 
     async def write() -> Outcome:
-        done = await _create(adapter, draft, result)
-        ref = done.destination.ref if done.destination else None
-        return Outcome(destination=ref, changes=done.changes, problems=list(done.problems))
+        started = time.time()
+        done = await _create(adapter, draft, WriteResult(changes=result.changes))
+        unknown = done.destination is None and any(p.code is ProblemCode.OUTCOME_UNKNOWN for p in done.problems)
+        return _outcome(done, unknown=unknown, started_at=started)
 
-    outcome, refused = await keys.run(request.idempotency_key or "", mark, write)
-    if outcome is None:
-        repeat = WriteResult()
-        repeat.problems.add((*INPUT, "idempotencyKey"), refused or "refused", ProblemCode.CONFLICT)
-        return repeat
-    if outcome.destination is not None and result.destination is None:
-        # A repeat: the first attempt's outcome, with the destination as it is now.
-        [found] = await adapter.get_destinations([outcome.destination.native_id], fresh=True)
-        result.destination = found if isinstance(found, Destination) else None
-        result.changes = outcome.changes
-        result.problems = Problems(outcome.problems)
+    async def reconcile(prior: Outcome) -> Outcome | None:
+        found = await adapter.find_created_destination(draft, prior.started_at)
+        if found is None:
+            return None
+        done = await _complete_subscriptions(adapter, draft, WriteResult(destination=found, changes=prior.changes))
+        return _outcome(done, unknown=False, started_at=prior.started_at)
+
+    outcome, refused = await keys_of(session, workspace_key).run(request.idempotency_key or "", mark, write, reconcile)
+    return await _told(adapter, outcome, refused)
+
+
+async def _complete_subscriptions(adapter: VendorAdapter, draft: DestinationDraft, result: WriteResult) -> WriteResult:
+    """After a create found by reconciling: the subscriptions it was to have, created where missing."""
+    assert result.destination is not None
+    for i, subscription in enumerate(draft.subscriptions):
+        path = (*INPUT, "subscriptions", str(i))
+        if await adapter.find_created_subscription(result.destination, subscription, 0.0) is None:
+            create = adapter.create_subscription(result.destination, subscription)
+            await rejections.attempt(result.problems, create, at=path, secrets=draft.settings)
     return result
+
+
+def _outcome(done: WriteResult, *, unknown: bool, started_at: float) -> Outcome:
+    refs = (
+        {"workspace": done.destination.workspace, "destination": done.destination.native_id}
+        if done.destination
+        else None
+    )
+    return Outcome(
+        refs=refs, changes=done.changes, problems=list(done.problems), unknown=unknown, started_at=started_at
+    )
+
+
+async def _told(adapter: VendorAdapter, outcome: Outcome | None, refused: str | None) -> WriteResult:
+    """The result a create with an idempotency key answers: its outcome, the destination read now."""
+    told = WriteResult()
+    if outcome is None:
+        told.problems.add((*INPUT, "idempotencyKey"), refused or "refused", ProblemCode.CONFLICT)
+        return told
+    told.changes, told.problems = outcome.changes, Problems(outcome.problems)
+    if outcome.refs is not None:
+        [found] = await adapter.get_destinations([outcome.refs["destination"]], fresh=True)
+        told.destination = found if isinstance(found, Destination) else None
+    return told
+
+
+def keys_of(session: Session, workspace_key: str) -> Idempotency:
+    """The caller's idempotency keys for writes to one workspace."""
+    options = session.settings.gateway
+    return Idempotency(
+        session.gateway.state.idempotency,
+        scope=f"{session.principal.name}:{workspace_key}",
+        ttl_seconds=options.idempotency_ttl_seconds,
+        settle_seconds=options.write_settle_seconds,
+    )
 
 
 # -- update -----------------------------------------------------------------------------------------
@@ -221,11 +263,40 @@ async def _create_once(
 async def update_destination(session: Session, request: UpdateDestinationRequest) -> WriteResult:
     session.principal.require("write")
     result = WriteResult()
-    problems = result.problems
-    current = await current_destination(session, request.id, problems)
-    if current is None:
+    ref = destination_ref(session, request.id, result.problems)
+    if ref is None:
         return result
-    adapter = session.adapter(current.workspace)
+    adapter = session.adapter(ref.workspace)
+    async with adapter.serialized(ref.native_id, "update_destination"):
+        current = await read_current(adapter, ref, result.problems)
+        if current is None or not version_holds(current.version, request.expected_version, result.problems):
+            return result
+        patch = await _checked_patch(session, adapter, current, request, result.problems)
+        if patch is None:
+            return result
+        secret_keys = (patch.type_secret_keys | current.secret_keys) if patch.type_secret_keys else current.secret_keys
+        result.changes = plan.for_update(current, patch.patch, secret_keys)
+        result.destination = current
+        if request.dry_run or not result.changes:
+            return result
+        write = adapter.update_destination(current, patch.patch)
+        result.destination = await rejections.attempt(result.problems, write, at=INPUT, secrets=request.settings)
+    return result
+
+
+@dataclass(frozen=True)
+class _CheckedPatch:
+    patch: DestinationPatch
+    type_secret_keys: frozenset[str]
+
+
+async def _checked_patch(
+    session: Session,
+    adapter: VendorAdapter,
+    current: Destination,
+    request: UpdateDestinationRequest,
+    problems: Problems,
+) -> _CheckedPatch | None:
     destination_type = await catalog.get_type(session, current.workspace, current.type_key)
     if request.name is not None and not request.name.strip():
         problems.add((*INPUT, "name"), "name must not be empty", ProblemCode.REQUIRED)
@@ -234,23 +305,14 @@ async def update_destination(session: Session, request: UpdateDestinationRequest
     if request.source_ids is not None:
         adapter.check_destination(DestinationInput(source_ids=request.source_ids), problems, creating=False)
     if problems:
-        return result
+        return None
     patch = DestinationPatch(
         name=request.name,
         enabled=request.enabled,
         settings=settings_change,
         source_ids=tuple(request.source_ids) if request.source_ids is not None else None,
     )
-    secret_keys = (destination_type.secret_keys if destination_type else frozenset()) | current.secret_keys
-    result.changes = plan.for_update(current, patch, secret_keys)
-    result.destination = current
-    if request.dry_run or not result.changes:
-        return result
-    written = await rejections.attempt(
-        problems, adapter.update_destination(current, patch), at=INPUT, secrets=request.settings
-    )
-    result.destination = written
-    return result
+    return _CheckedPatch(patch, destination_type.secret_keys if destination_type else frozenset())
 
 
 def _settings_change(
@@ -275,21 +337,25 @@ def _settings_change(
 async def delete_destination(session: Session, id: str, *, dry_run: bool) -> WriteResult:
     session.principal.require("write")
     result = WriteResult()
-    current = await current_destination(session, id, result.problems)
-    if current is None:
+    ref = destination_ref(session, id, result.problems)
+    if ref is None:
         return result
-    adapter = session.adapter(current.workspace)
-    blockers = await adapter.delete_blockers(current)
-    if blockers:
-        result.problems.add((*INPUT, "id"), f"the destination is in use by {', '.join(blockers)}", ProblemCode.IN_USE)
-        return result
-    result.changes = plan.for_delete(current)
-    if dry_run:
-        return result
-    deleted = await rejections.attempt(result.problems, _deleted(adapter, current), at=(*INPUT, "id"))
-    if deleted is None:
-        result.changes = []
-        return result
+    adapter = session.adapter(ref.workspace)
+    async with adapter.serialized(ref.native_id, "delete_destination"):
+        current = await read_current(adapter, ref, result.problems)
+        if current is None:
+            return result
+        blockers = await adapter.delete_blockers(current)
+        if blockers:
+            message = f"the destination is in use by {', '.join(blockers)}"
+            result.problems.add((*INPUT, "id"), message, ProblemCode.IN_USE)
+            return result
+        result.changes = plan.for_delete(current)
+        if dry_run:
+            return result
+        if await rejections.attempt(result.problems, _deleted(adapter, current), at=(*INPUT, "id")) is None:
+            result.changes = []
+            return result
     result.deleted_id = id
     return result
 
@@ -313,19 +379,46 @@ def workspace_key_of(session: Session, raw_id: str, problems: Problems) -> str |
     return key
 
 
-async def current_destination(
-    session: Session, raw_id: str, problems: Problems, *, field: str = "id"
-) -> Destination | None:
-    """The destination as the vendor holds it now (read fresh: a write must not act on a stale copy)."""
+def destination_ref(session: Session, raw_id: str, problems: Problems, *, field: str = "id") -> DestinationRef | None:
+    """The destination a Destination id names, if the caller may see its workspace."""
     try:
         ref = GlobalId.decode(raw_id, expect="Destination")
         session.workspace(ref.workspace)
     except (MalformedId, NotFoundError):
         problems.add((*INPUT, field), "no such destination", ProblemCode.NOT_FOUND)
         return None
-    [found] = await session.adapter(ref.workspace).get_destinations([ref.native_id], fresh=True)
+    return DestinationRef(ref.workspace, ref.native_id)
+
+
+async def read_current(
+    adapter: VendorAdapter, ref: DestinationRef, problems: Problems, *, field: str = "id"
+) -> Destination | None:
+    """The destination as the vendor holds it now: read fresh, as a write must not act on a stale copy
+    (the caller holds the destination's lock, so nothing written through the gateway slips between)."""
+    [found] = await adapter.get_destinations([ref.native_id], fresh=True)
     if isinstance(found, UpstreamError):
         raise found
     if found is None:
         problems.add((*INPUT, field), "no such destination", ProblemCode.NOT_FOUND)
     return found
+
+
+async def current_destination(
+    session: Session, raw_id: str, problems: Problems, *, field: str = "id"
+) -> Destination | None:
+    """The destination an id names, read fresh (for tests of it, which write nothing of it)."""
+    ref = destination_ref(session, raw_id, problems, field=field)
+    return await read_current(session.adapter(ref.workspace), ref, problems, field=field) if ref else None
+
+
+def version_holds(version: str, expected: str | None, problems: Problems, *, field: str = "expectedVersion") -> bool:
+    """Optimistic concurrency: False, with a CONFLICT problem, when the object changed since the
+    caller read ``expected`` (through the gateway or directly at the vendor)."""
+    if expected is None or expected == version:
+        return True
+    problems.add(
+        (*INPUT, field),
+        f"the object changed since it was read (version {expected}, now {version}): read it again and retry",
+        ProblemCode.CONFLICT,
+    )
+    return False

@@ -1,10 +1,12 @@
-"""The one place where a refused write becomes userErrors with the input field at fault.
+"""The one place where a refused or undecided write becomes userErrors with the input field at fault.
 
 A write can be refused before any call (the adapter finds the input cannot be expressed:
 InvalidInputError with its field and code) or by the vendor (UpstreamConflict: IN_USE;
-UpstreamRejected: UPSTREAM_REJECTED). Upstream faults (down, timed out, rate limited) are not
-refusals: they stay GraphQL errors, because the same input may succeed later. A vendor's message
-is passed on with every secret of the input scrubbed from it.
+UpstreamRejected: UPSTREAM_REJECTED). A write whose outcome stayed unknown after the adapter read
+the vendor back (UpstreamOutcomeUnknown) is OUTCOME_UNKNOWN: the payload never claims it was not
+applied. Other upstream faults (down, timed out, rate limited, known not applied) stay GraphQL
+errors, because the same input may succeed later. A vendor's message is passed on with every
+secret of the input scrubbed from it.
 """
 
 from __future__ import annotations
@@ -14,12 +16,16 @@ from typing import Any, TypeVar
 
 from destgraph.domain.problems import ProblemCode, Problems
 from destgraph.domain.secrets import scrub
-from destgraph.errors import InvalidInputError, UpstreamConflict, UpstreamRejected
+from destgraph.errors import InvalidInputError, UpstreamConflict, UpstreamOutcomeUnknown, UpstreamRejected
 
 T = TypeVar("T")
 Field = tuple[str, ...]
 
-REFUSALS = (InvalidInputError, UpstreamRejected)
+REFUSALS = (InvalidInputError, UpstreamRejected, UpstreamOutcomeUnknown)
+UNKNOWN = (
+    "the vendor may have applied this write, and reading it back could not tell; repeat the same "
+    "request (a create with the same idempotencyKey) to reconcile"
+)
 
 
 async def attempt(problems: Problems, write: Awaitable[T], *, at: Field, secrets: Any = None) -> T | None:
@@ -31,21 +37,18 @@ async def attempt(problems: Problems, write: Awaitable[T], *, at: Field, secrets
         return None
 
 
-def record(
-    problems: Problems,
-    error: Exception,
-    *,
-    at: Field,
-    secrets: Any = None,
-    prefix: str = "",
-    vendor_code: ProblemCode = ProblemCode.UPSTREAM_REJECTED,
-) -> None:
-    """``error`` as a problem; ``prefix`` says what the refusal means in context."""
-    if isinstance(error, InvalidInputError):
-        problems.add(error.field or at, prefix + error.message, error.code)
+def record(problems: Problems, error: Exception, *, at: Field, secrets: Any = None, done: str = "") -> None:
+    """``error`` as a problem at its field (else ``at``); ``done`` says what was applied before it."""
+    if isinstance(error, UpstreamOutcomeUnknown):
+        lead = f"{done}; whether this was applied is not known: " if done else ""
+        problems.add(at, f"{lead}{UNKNOWN} ({vendor_said(error, secrets)})", ProblemCode.OUTCOME_UNKNOWN)
         return
-    code = ProblemCode.IN_USE if isinstance(error, UpstreamConflict) else vendor_code
-    problems.add(at, prefix + vendor_said(error, secrets), code)
+    lead = f"{done}, but this was not applied: " if done else ""
+    if isinstance(error, InvalidInputError):
+        problems.add(error.field or at, lead + error.message, error.code)
+        return
+    code = ProblemCode.IN_USE if isinstance(error, UpstreamConflict) else ProblemCode.UPSTREAM_REJECTED
+    problems.add(at, lead + vendor_said(error, secrets), code)
 
 
 def vendor_said(error: Exception, secrets: Any = None) -> str:

@@ -26,6 +26,7 @@ from destgraph.state.ports import (
     LockPort,
     LockTimeout,
     RateBudget,
+    RecordStatus,
 )
 
 Clock = Callable[[], float]
@@ -139,13 +140,23 @@ class InMemoryIdempotency(IdempotencyPort):
         self._entries[(scope, key)] = _Entry(record, self._clock() + ttl_seconds)
         return None
 
-    async def complete(self, scope: str, key: str, result: JSONValue, *, ttl_seconds: float) -> None:
+    async def complete(
+        self, scope: str, key: str, result: JSONValue, *, ttl_seconds: float, status: RecordStatus = "done"
+    ) -> None:
         entry = self._live(scope, key)
         if entry is None:
             return
-        entry.record = IdempotencyRecord(fingerprint=entry.record.fingerprint, status="done", result=result)
+        entry.record = IdempotencyRecord(fingerprint=entry.record.fingerprint, status=status, result=result)
         entry.expires_at = self._clock() + ttl_seconds
         entry.settled.set()
+
+    async def take_over(self, scope: str, key: str) -> bool:
+        entry = self._live(scope, key)
+        if entry is None or entry.record.status != "unknown":
+            return False
+        entry.record = IdempotencyRecord(entry.record.fingerprint, "running", entry.record.result)
+        entry.settled = asyncio.Event()
+        return True
 
     async def release(self, scope: str, key: str) -> None:
         entry = self._entries.pop((scope, key), None)

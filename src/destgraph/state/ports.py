@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 JSONValue = Any
-RecordStatus = Literal["running", "done"]
+#: running: a write under this key is in flight; done: its outcome is stored; unknown: the write was
+#: sent and its outcome could not be learned, so the next use of the key reconciles first
+RecordStatus = Literal["running", "done", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class IdempotencyRecord:
 
     fingerprint: str
     status: RecordStatus
-    #: the outcome as plain JSON, once ``status`` is done
+    #: the outcome as plain JSON (done), or what reconciling needs (unknown)
     result: JSONValue = None
 
 
@@ -52,8 +54,14 @@ class IdempotencyPort(Protocol):
         """None: the caller now owns the key (stored as running). Otherwise the record already there."""
         ...
 
-    async def complete(self, scope: str, key: str, result: JSONValue, *, ttl_seconds: float) -> None:
-        """Store the outcome of the caller's write; waiting repeats wake up."""
+    async def complete(
+        self, scope: str, key: str, result: JSONValue, *, ttl_seconds: float, status: RecordStatus = "done"
+    ) -> None:
+        """Store the outcome of the caller's write (done), or that it is unknown; waiting repeats wake up."""
+        ...
+
+    async def take_over(self, scope: str, key: str) -> bool:
+        """Turn an unknown record back to running for this caller alone; False if another caller did."""
         ...
 
     async def release(self, scope: str, key: str) -> None:

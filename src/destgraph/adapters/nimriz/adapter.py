@@ -12,9 +12,10 @@ destination never drop each other's actions; test-send queues a test event for o
 
 from __future__ import annotations
 
+import time
 from typing import Any, ClassVar
 
-from destgraph.adapters.base import BaseAdapter
+from destgraph.adapters.base import BaseAdapter, subscription_shows
 from destgraph.adapters.nimriz import checks, shapes
 from destgraph.adapters.nimriz.catalog import BY_KEY, CATALOG
 from destgraph.adapters.nimriz.writes import (
@@ -55,7 +56,7 @@ from destgraph.domain.writes import (
     TestStep,
     TestStepStatus,
 )
-from destgraph.errors import InvalidInputError
+from destgraph.errors import InvalidInputError, UpstreamError
 
 #: a dict, not MappingOverrideKind(value): the enum's lookup is slow on a list of hundreds of actions
 _OVERRIDE_KINDS = {kind.value: kind for kind in MappingOverrideKind}
@@ -88,7 +89,10 @@ class NimrizAdapter(BaseAdapter):
     async def list_destination_types(self) -> list[DestinationType]:
         return list(CATALOG)
 
-    async def list_subscriptions(self, destination: Destination) -> list[DestinationSubscription]:
+    async def list_subscriptions(
+        self, destination: Destination, *, fresh: bool = False
+    ) -> list[DestinationSubscription]:
+        # Actions live inside the destination: they are as fresh as the destination was read.
         return list(destination.subscriptions or ())
 
     async def probe(self) -> None:
@@ -97,70 +101,127 @@ class NimrizAdapter(BaseAdapter):
     check_subscription = staticmethod(checks.check_subscription)
 
     # -- writes -----------------------------------------------------------------------------------
+    # Every write to an existing destination is one PUT of the destination with its WHOLE action
+    # list, built from ``current`` (read fresh under the destination's lock by the caller).
 
     async def create_destination(self, draft: DestinationDraft) -> CreatedDestination:
         """One POST: Nimriz creates the destination and its actions together, or nothing."""
         body = create_body(draft)
-        answer = await self.upstream.send_json("POST", DESTINATIONS, operation="create_destination", body=body)
-        destination = self._answered(answer)
+        since = time.time()
+
+        async def post() -> Destination:
+            return self._answered(
+                await self.upstream.send_json("POST", DESTINATIONS, operation="create_destination", body=body)
+            )
+
+        destination = await self.reconciled(
+            post, lambda: self.find_created_destination(draft, since), "create_destination"
+        )
         return CreatedDestination(destination=destination, subscriptions=destination.subscriptions or ())
 
     async def update_destination(self, current: Destination, patch: DestinationPatch) -> Destination:
-        """A fresh read and one PUT re-sending the actions with their ids; credentials only when they change."""
+        """One PUT re-sending the actions with their ids; credentials only when they change."""
         if patch.source_ids:
             raise InvalidInputError("Nimriz destinations have no sources", field=("input", "sourceIds"))
-        credentials = credentials_for_put(patch.settings) if patch.settings is not None else None
-        async with self.serialized(current.native_id, "write"):
-            row = await self._fresh_row(current.native_id, "update_destination")
-            body: dict[str, Any] = {"actions": action_bodies(row)}
-            if patch.name is not None:
-                body["name"] = patch.name
-            if patch.enabled is not None:
-                body["enabled"] = patch.enabled
-            if credentials is not None:
-                body["credentials"] = credentials
-            return await self._put(current.native_id, body, "update_destination")
+        body: dict[str, Any] = {"actions": action_bodies(current.raw)}
+        if patch.name is not None:
+            body["name"] = patch.name
+        if patch.enabled is not None:
+            body["enabled"] = patch.enabled
+        if patch.settings is not None:
+            body["credentials"] = credentials_for_put(patch.settings)
+        return await self.reconciled(
+            lambda: self._put(current.native_id, body, "update_destination"),
+            lambda: self.read_back_update(current, patch),
+            "update_destination",
+        )
 
     async def delete_destination(self, current: Destination) -> None:
-        await self.upstream.send_json("DELETE", f"{DESTINATIONS}/{current.native_id}", operation="delete_destination")
+        async def delete() -> bool:
+            path = f"{DESTINATIONS}/{current.native_id}"
+            await self.upstream.send_json("DELETE", path, operation="delete_destination")
+            return True
+
+        await self.reconciled(delete, lambda: self.read_back_delete(current), "delete_destination")
 
     async def create_subscription(self, destination: Destination, draft: SubscriptionDraft) -> DestinationSubscription:
-        """The destination's actions read fresh, the new one appended, the whole list PUT back."""
+        """The new action appended to the destination's actions, the whole list PUT back."""
         new_action = new_action_body(draft, destination.type_key, ("input",))
-        async with self.serialized(destination.native_id, "write"):
-            row = await self._fresh_row(destination.native_id, "create_subscription")
-            actions = action_bodies(row)
-            before = {str(a.get("id")) for a in actions}
+        actions = action_bodies(destination.raw)
+        since = time.time()
+
+        async def put() -> DestinationSubscription:
             updated = await self._put(destination.native_id, {"actions": [*actions, new_action]}, "create_subscription")
-        created = [s for s in updated.subscriptions or () if s.ref.native_id not in before]
-        if len(created) != 1:
-            raise self.protocol_error(f"answered a new action with {len(created)} new action ids")
-        return created[0]
+            created = self._new_action(destination, updated, draft)
+            if created is None:
+                raise self.protocol_error("answered a new action without it")
+            return created
+
+        return await self.reconciled(
+            put, lambda: self.find_created_subscription(destination, draft, since), "create_subscription"
+        )
+
+    async def find_created_subscription(
+        self, destination: Destination, draft: SubscriptionDraft, since: float
+    ) -> DestinationSubscription | None:
+        """An action ``destination`` did not have before, named and typed as ``draft``."""
+        fresh = await self._fresh(destination)
+        return self._new_action(destination, fresh, draft) if fresh is not None else None
 
     async def update_subscription(
         self, destination: Destination, current: DestinationSubscription, patch: SubscriptionPatch
     ) -> DestinationSubscription:
-        """The action replaced in a fresh copy of the list (its id and the others kept), PUT back whole."""
+        """The action replaced in the list (its id and the others kept), PUT back whole."""
         check_patch(patch)
         action_id = current.ref.native_id
-        async with self.serialized(destination.native_id, "write"):
-            row = await self._fresh_row(destination.native_id, "update_subscription")
-            actions = action_bodies(row)
-            index = self._action_index(actions, action_id, "update_subscription")
-            actions[index] = patched_action(actions[index], patch)
+        actions = action_bodies(destination.raw)
+        index = self._action_index(actions, action_id, "update_subscription")
+        actions[index] = patched_action(actions[index], patch)
+
+        async def put() -> DestinationSubscription:
             updated = await self._put(destination.native_id, {"actions": actions}, "update_subscription")
-        found = next((s for s in updated.subscriptions or () if s.ref.native_id == action_id), None)
-        if found is None:
-            raise self.protocol_error(f"answered an update without action {action_id}")
-        return found
+            found = _find_action(updated, action_id)
+            if found is None:
+                raise self.protocol_error(f"answered an update without action {action_id}")
+            return found
+
+        async def read_back() -> DestinationSubscription | None:
+            fresh = await self._fresh(destination)
+            found = _find_action(fresh, action_id) if fresh is not None else None
+            return found if found is not None and subscription_shows(found, patch) else None
+
+        return await self.reconciled(put, read_back, "update_subscription")
 
     async def delete_subscription(self, destination: Destination, current: DestinationSubscription) -> None:
-        """The action removed from a fresh copy of the list, the rest PUT back with their ids."""
-        async with self.serialized(destination.native_id, "write"):
-            row = await self._fresh_row(destination.native_id, "delete_subscription")
-            actions = action_bodies(row)
-            del actions[self._action_index(actions, current.ref.native_id, "delete_subscription")]
+        """The action removed from the list, the rest PUT back with their ids."""
+        actions = action_bodies(destination.raw)
+        del actions[self._action_index(actions, current.ref.native_id, "delete_subscription")]
+
+        async def put() -> bool:
             await self._put(destination.native_id, {"actions": actions}, "delete_subscription")
+            return True
+
+        async def gone() -> bool | None:
+            fresh = await self._fresh(destination)
+            return True if fresh is None or _find_action(fresh, current.ref.native_id) is None else None
+
+        await self.reconciled(put, gone, "delete_subscription")
+
+    def _new_action(
+        self, before: Destination, after: Destination, draft: SubscriptionDraft
+    ) -> DestinationSubscription | None:
+        known = {s.ref.native_id for s in before.subscriptions or ()}
+        new = [s for s in after.subscriptions or () if s.ref.native_id not in known]
+        found: DestinationSubscription | None = self.only_match(
+            new, lambda s: s.name == draft.name, "create_subscription"
+        )
+        return found
+
+    async def _fresh(self, destination: Destination) -> Destination | None:
+        [found] = await self.get_destinations([destination.native_id], fresh=True)
+        if isinstance(found, UpstreamError):
+            raise found
+        return found
 
     async def test_destination(
         self, destination: Destination, subscription: DestinationSubscription | None
@@ -181,21 +242,6 @@ class NimrizAdapter(BaseAdapter):
             subscription=used,
             raw=answer,
         )
-
-    async def _fresh_row(self, native_id: str, operation: str) -> dict[str, Any]:
-        """The destination as Nimriz holds it now, read from the list (Nimriz has no get-by-id).
-
-        Neither this request's memo nor an identical GET already in flight may answer it: a list
-        another request started before the last PUT landed could miss that PUT's action, and
-        re-sending it would drop the action. Hence a fresh read.
-        """
-        body = await self.upstream.get_json(DESTINATIONS, operation="list_destinations", fresh=True)
-        listed = parse(shapes.DestinationList, body, self.context(operation), what="the destination list")
-        for row in listed.destinations:
-            if isinstance(row, dict) and str(row.get("id")) == native_id:
-                parse(shapes.Destination, row, self.context(operation), what="the destination")
-                return row
-        raise self.not_found(f"destination {native_id}", operation)
 
     async def _put(self, native_id: str, body: dict[str, Any], operation: str) -> Destination:
         answer = await self.upstream.send_json("PUT", f"{DESTINATIONS}/{native_id}", operation=operation, body=body)

@@ -7,10 +7,12 @@ are bare; secrets read back as ``******``. Answers are read through ``shapes`` a
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from destgraph.adapters.base import BaseAdapter
+from destgraph.adapters.base import BaseAdapter, looks_created
 from destgraph.adapters.ours import shapes
 from destgraph.adapters.ours.catalog import READABLE_TYPES, destination_type, read_only_types
 from destgraph.adapters.registry import VendorProfile
@@ -59,7 +61,10 @@ class OursAdapter(BaseAdapter):
             if len(wanted) == 1:
                 params["type"] = wanted[0]
         body = await self.upstream.get_json("/rest/v1/destinations", operation="list_destinations", params=params)
-        context = self.context("list_destinations")
+        return self._page(body, "list_destinations")
+
+    def _page(self, body: Any, operation: str) -> DestinationPage:
+        context = self.context(operation)
         page = parse(shapes.ListPage, body, context, what="the destination list")
         rows, rejected = parse_rows(shapes.Destination, page.entities, context, what="destination")
         return DestinationPage(
@@ -110,28 +115,37 @@ class OursAdapter(BaseAdapter):
             if value is not None:  # null on POST is the same as not sending the key
                 settings[key] = value
         body = {"type": draft.type_key, "name": draft.name, "settings": settings}
-        answer = await self.upstream.send_json(
-            "POST", "/rest/v1/destinations", operation="create_destination", body=body
+        since = time.time()
+
+        async def post() -> Destination:
+            answer = await self.upstream.send_json(
+                "POST", "/rest/v1/destinations", operation="create_destination", body=body
+            )
+            return self._answered(answer, "create_destination")
+
+        destination = await self.reconciled(
+            post, lambda: self.find_created_destination(draft, since), "create_destination"
         )
-        destination = self._answered(answer, "create_destination")
-        follow_up: dict[str, Any] = {}
-        if not draft.enabled:
-            follow_up["status"] = "Disabled"
-        if draft.source_ids:
-            follow_up["limitedToSourceIds"] = list(draft.source_ids)
-        if not follow_up:
+        follow_up = DestinationPatch(enabled=False if not draft.enabled else None, source_ids=draft.source_ids or None)
+        if follow_up.is_empty:
             return CreatedDestination(destination=destination)
         try:
-            answer = await self.upstream.send_json(
-                "PATCH",
-                f"/rest/v1/destinations/{destination.native_id}",
-                operation="update_destination",
-                body=follow_up,
-            )
+            return CreatedDestination(destination=await self.update_destination(destination, follow_up))
         except UpstreamError as exc:
-            fields = [_INPUT_FIELDS[key] for key in follow_up]
+            fields = [field for field, value in _INPUT_FIELDS.items() if getattr(follow_up, value) is not None]
             return CreatedDestination(destination=destination, failures=tuple((f, exc) for f in fields))
-        return CreatedDestination(destination=self._answered(answer, "update_destination"))
+
+    async def find_created_destination(self, draft: DestinationDraft, since: float) -> Destination | None:
+        """Newest first, filtered by type: the first page holds a destination created moments ago.
+        Ours creates every destination enabled and for every source, so only name, type, settings
+        and creation time tell."""
+        params: dict[str, str | int] = {"limit": 100, "type": draft.type_key}
+        body = await self.upstream.get_json(
+            "/rest/v1/destinations", operation="find_created", params=params, fresh=True
+        )
+        page = self._page(body, "find_created")
+        posted = dataclasses.replace(draft, source_ids=())
+        return self.only_match(page.destinations, lambda d: looks_created(d, posted, since), "find_created")
 
     async def update_destination(self, current: Destination, patch: DestinationPatch) -> Destination:
         """PATCH with only the fields that change; settings are the changed keys (null deletes one)."""
@@ -149,16 +163,24 @@ class OursAdapter(BaseAdapter):
             body["settings"] = changed
         if not body:
             return current
-        answer = await self.upstream.send_json(
-            "PATCH", f"/rest/v1/destinations/{current.native_id}", operation="update_destination", body=body
-        )
-        return self._answered(answer, "update_destination")
+
+        async def patch_it() -> Destination:
+            path = f"/rest/v1/destinations/{current.native_id}"
+            return self._answered(
+                await self.upstream.send_json("PATCH", path, operation="update_destination", body=body),
+                "update_destination",
+            )
+
+        return await self.reconciled(patch_it, lambda: self.read_back_update(current, patch), "update_destination")
 
     async def delete_destination(self, current: Destination) -> None:
-        # Ours answers the bare JSON boolean true.
-        await self.upstream.send_json(
-            "DELETE", f"/rest/v1/destinations/{current.native_id}", operation="delete_destination"
-        )
+        async def delete() -> bool:
+            # Ours answers the bare JSON boolean true.
+            path = f"/rest/v1/destinations/{current.native_id}"
+            await self.upstream.send_json("DELETE", path, operation="delete_destination")
+            return True
+
+        await self.reconciled(delete, lambda: self.read_back_delete(current), "delete_destination")
 
     def _answered(self, body: Any, operation: str) -> Destination:
         """A bare destination object, as get, create and update answer."""
@@ -181,8 +203,8 @@ class OursAdapter(BaseAdapter):
         )
 
 
-#: the input field each follow-up PATCH key of a create carries
-_INPUT_FIELDS = {"status": ("input", "enabled"), "limitedToSourceIds": ("input", "sourceIds")}
+#: the input field of each part of a create's follow-up PATCH, and the patch attribute carrying it
+_INPUT_FIELDS = {("input", "enabled"): "enabled", ("input", "sourceIds"): "source_ids"}
 
 
 def _message(body: Any) -> str | None:

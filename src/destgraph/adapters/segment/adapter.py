@@ -9,11 +9,12 @@ explicitly. Answers are read through the shapes in ``shapes`` and nowhere else.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
-from destgraph.adapters.base import BaseAdapter
+from destgraph.adapters.base import CLOCK_SKEW_SECONDS, BaseAdapter, looks_created, subscription_shows
 from destgraph.adapters.registry import VendorProfile
 from destgraph.adapters.segment import checks, shapes, writes
 from destgraph.adapters.segment.catalog import destination_type
@@ -101,11 +102,13 @@ class SegmentAdapter(BaseAdapter):
         # create of that type look like a typo.
         return [destination_type(parse(shapes.Metadata, row, context, what="a catalog entry")) for row in rows]
 
-    async def list_subscriptions(self, destination: Destination) -> list[DestinationSubscription]:
+    async def list_subscriptions(
+        self, destination: Destination, *, fresh: bool = False
+    ) -> list[DestinationSubscription]:
         if destination.embedded_type is not None and not destination.embedded_type.actions:
             return []  # only action destinations have subscriptions; Segment refuses to list the others'
         path = f"/destinations/{destination.native_id}/subscriptions"
-        rows = await self._all_pages(path, "subscriptions", "list_subscriptions")
+        rows = await self._all_pages(path, "subscriptions", "list_subscriptions", fresh=fresh)
         context = self.context("list_subscriptions")
         return [
             _subscription(destination.ref, parse(shapes.Subscription, row, context, what="a subscription"), row)
@@ -149,8 +152,9 @@ class SegmentAdapter(BaseAdapter):
         """POST /destinations, then one POST per subscription; their budget turns are taken up front.
 
         Every body is built (and checked) first, then all the subscription turns are reserved at once:
-        when Segment's five-a-minute budget cannot take them all, nothing is written. A subscription
-        refused after the destination exists is reported in ``failures``; the destination stays.
+        when Segment's five-a-minute budget cannot take them all, nothing is written. Each step whose
+        reply is lost is reconciled by reading Segment. A subscription refused, or not known to exist,
+        after the destination exists is reported in ``failures``; the destination stays.
         """
         body = writes.destination_body(draft)
         subscriptions = [
@@ -159,32 +163,66 @@ class SegmentAdapter(BaseAdapter):
         ]
         if subscriptions:
             await self.upstream.reserve(SUBSCRIPTION_WRITES, len(subscriptions), operation="create_subscription")
-        answer = await self.upstream.send_json("POST", "/destinations", operation="create_destination", body=body)
-        destination = self._answered_destination(answer, "create_destination")
+        since = time.time()
+
+        async def post() -> Destination:
+            answer = await self.upstream.send_json("POST", "/destinations", operation="create_destination", body=body)
+            return self._answered_destination(answer, "create_destination")
+
+        destination = await self.reconciled(
+            post, lambda: self.find_created_destination(draft, since), "create_destination"
+        )
         created: list[DestinationSubscription] = []
         failures: list[tuple[tuple[str, ...], Exception]] = []
-        for index, subscription in enumerate(subscriptions):
+        for index, (subscription, sent) in enumerate(zip(draft.subscriptions, subscriptions, strict=True)):
             try:
-                created.append(await self._post_subscription(destination, subscription, reserved=True))
+                created.append(await self._create_subscription(destination, subscription, sent, reserved=True))
             except UpstreamError as exc:
                 failures.append((("input", "subscriptions", str(index)), exc))
         return CreatedDestination(destination=destination, subscriptions=tuple(created), failures=tuple(failures))
+
+    async def find_created_destination(self, draft: DestinationDraft, since: float) -> Destination | None:
+        # Segment keeps no creation time: name, type, source and settings must tell.
+        rows = await self._all_pages("/destinations", "destinations", "list_destinations", fresh=True)
+        parsed, _ = parse_rows(shapes.Destination, rows, self.context("find_created"), what="destination")
+        found = [self._destination(shape, row) for shape, row in parsed]
+        return self.only_match(found, lambda d: looks_created(d, draft, since), "find_created")
 
     async def update_destination(self, current: Destination, patch: DestinationPatch) -> Destination:
         body = writes.destination_patch_body(current, patch)
         if not body:
             return current
-        answer = await self.upstream.send_json(
-            "PATCH", f"/destinations/{current.native_id}", operation="update_destination", body=body
-        )
-        return self._answered_destination(answer, "update_destination")
+
+        async def patch_it() -> Destination:
+            path = f"/destinations/{current.native_id}"
+            answer = await self.upstream.send_json("PATCH", path, operation="update_destination", body=body)
+            return self._answered_destination(answer, "update_destination")
+
+        return await self.reconciled(patch_it, lambda: self.read_back_update(current, patch), "update_destination")
 
     async def delete_destination(self, current: Destination) -> None:
-        await self.upstream.send_json("DELETE", f"/destinations/{current.native_id}", operation="delete_destination")
+        async def delete() -> bool:
+            path = f"/destinations/{current.native_id}"
+            await self.upstream.send_json("DELETE", path, operation="delete_destination")
+            return True
+
+        await self.reconciled(delete, lambda: self.read_back_delete(current), "delete_destination")
 
     async def create_subscription(self, destination: Destination, draft: SubscriptionDraft) -> DestinationSubscription:
         body = writes.subscription_body(draft, path=("input", "subscription"))
-        return await self._post_subscription(destination, body)
+        return await self._create_subscription(destination, draft, body)
+
+    async def find_created_subscription(
+        self, destination: Destination, draft: SubscriptionDraft, since: float
+    ) -> DestinationSubscription | None:
+        listed = await self.list_subscriptions(destination, fresh=True)
+
+        def accepts(s: DestinationSubscription) -> bool:
+            recent = s.created_at is None or s.created_at.timestamp() >= since - CLOCK_SKEW_SECONDS
+            return recent and (s.name, s.action_id, s.trigger) == (draft.name, draft.action_id, draft.trigger)
+
+        found: DestinationSubscription | None = self.only_match(listed, accepts, "find_created")
+        return found
 
     async def update_subscription(
         self, destination: Destination, current: DestinationSubscription, patch: SubscriptionPatch
@@ -193,19 +231,43 @@ class SegmentAdapter(BaseAdapter):
         if not changes:
             return current
         path = f"/destinations/{destination.native_id}/subscriptions/{current.ref.native_id}"
-        answer = await self._subscription_write("PATCH", path, "update_subscription", body={"input": changes})
-        return self._answered_subscription(destination, answer, "subscription", "update_subscription")
+
+        async def patch_it() -> DestinationSubscription:
+            answer = await self._subscription_write("PATCH", path, "update_subscription", body={"input": changes})
+            return self._answered_subscription(destination, answer, "subscription", "update_subscription")
+
+        async def read_back() -> DestinationSubscription | None:
+            now = {s.ref: s for s in await self.list_subscriptions(destination, fresh=True)}.get(current.ref)
+            return now if now is not None and subscription_shows(now, patch) else None
+
+        return await self.reconciled(patch_it, read_back, "update_subscription")
 
     async def delete_subscription(self, destination: Destination, current: DestinationSubscription) -> None:
         path = f"/destinations/{destination.native_id}/subscriptions/{current.ref.native_id}"
-        await self._subscription_write("DELETE", path, "delete_subscription")
 
-    async def _post_subscription(
-        self, destination: Destination, body: dict[str, Any], *, reserved: bool = False
+        async def delete() -> bool:
+            await self._subscription_write("DELETE", path, "delete_subscription")
+            return True
+
+        async def gone() -> bool | None:
+            listed = await self.list_subscriptions(destination, fresh=True)
+            return None if any(s.ref == current.ref for s in listed) else True
+
+        await self.reconciled(delete, gone, "delete_subscription")
+
+    async def _create_subscription(
+        self, destination: Destination, draft: SubscriptionDraft, body: dict[str, Any], *, reserved: bool = False
     ) -> DestinationSubscription:
-        path = f"/destinations/{destination.native_id}/subscriptions"
-        answer = await self._subscription_write("POST", path, "create_subscription", body=body, reserved=reserved)
-        return self._answered_subscription(destination, answer, "destinationSubscription", "create_subscription")
+        since = time.time()
+
+        async def post() -> DestinationSubscription:
+            path = f"/destinations/{destination.native_id}/subscriptions"
+            answer = await self._subscription_write("POST", path, "create_subscription", body=body, reserved=reserved)
+            return self._answered_subscription(destination, answer, "destinationSubscription", "create_subscription")
+
+        return await self.reconciled(
+            post, lambda: self.find_created_subscription(destination, draft, since), "create_subscription"
+        )
 
     async def _subscription_write(
         self, method: str, path: str, operation: str, *, body: Any = None, reserved: bool = False
@@ -215,14 +277,14 @@ class SegmentAdapter(BaseAdapter):
             method, path, operation=operation, body=body, budget=SUBSCRIPTION_WRITES, reserved=reserved
         )
 
-    async def _all_pages(self, path: str, key: str, operation: str) -> list[Any]:
+    async def _all_pages(self, path: str, key: str, operation: str, *, fresh: bool = False) -> list[Any]:
         rows: list[Any] = []
         cursor: str | None = None
         while True:
             params: dict[str, str | int] = {"pagination[count]": LIST_PAGE_MAXIMUM}
             if cursor:
                 params["pagination[cursor]"] = cursor
-            data = self._data(await self.upstream.get_json(path, operation=operation, params=params))
+            data = self._data(await self.upstream.get_json(path, operation=operation, params=params, fresh=fresh))
             page = parse(shapes.ListPage, data, self.context(operation), what=f"the {key} list")
             found = data.get(key)
             if not isinstance(found, list):

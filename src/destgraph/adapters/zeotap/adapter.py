@@ -13,6 +13,7 @@ refuses (409) while reverse-ETL or audience syncs reference the destination, the
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import aclosing, asynccontextmanager
 from typing import Any, ClassVar
@@ -106,22 +107,38 @@ class ZeotapAdapter(BaseAdapter):
 
     async def create_destination(self, draft: DestinationDraft) -> CreatedDestination:
         body = create_body(draft)
-        row = await self.upstream.send_json("POST", self._base, operation="create_destination", body=body)
-        return CreatedDestination(destination=self._parsed(row, "create_destination"))
+        since = time.time()
+
+        async def post() -> Destination:
+            row = await self.upstream.send_json("POST", self._base, operation="create_destination", body=body)
+            return self._parsed(row, "create_destination")
+
+        destination = await self.reconciled(
+            post, lambda: self.find_created_destination(draft, since), "create_destination"
+        )
+        return CreatedDestination(destination=destination)
 
     async def update_destination(self, current: Destination, patch: DestinationPatch) -> Destination:
-        """One PUT of what changes; nothing is sent when nothing would change."""
+        """One PUT of what changes (``config`` whole, merged onto ``current``); nothing when nothing would."""
         body = update_body(current, patch)
         if not body:
             return current
-        row = await self.upstream.send_json(
-            "PUT", f"{self._base}/{current.native_id}", operation="update_destination", body=body
-        )
-        return self._parsed(row, "update_destination")
+
+        async def put() -> Destination:
+            path = f"{self._base}/{current.native_id}"
+            row = await self.upstream.send_json("PUT", path, operation="update_destination", body=body)
+            return self._parsed(row, "update_destination")
+
+        return await self.reconciled(put, lambda: self.read_back_update(current, patch), "update_destination")
 
     async def delete_destination(self, current: Destination) -> None:
         # A 409 (syncs still reference it) comes out as UpstreamConflict: the services call it IN_USE.
-        await self.upstream.send_json("DELETE", f"{self._base}/{current.native_id}", operation="delete_destination")
+        async def delete() -> bool:
+            path = f"{self._base}/{current.native_id}"
+            await self.upstream.send_json("DELETE", path, operation="delete_destination")
+            return True
+
+        await self.reconciled(delete, lambda: self.read_back_delete(current), "delete_destination")
 
     async def delete_blockers(self, destination: Destination) -> list[str]:
         """The reverse-ETL and audience syncs referencing the destination, of any status (Zeotap's 409)."""

@@ -68,6 +68,7 @@ class DestinationMutations:
                 settings=input.settings,
                 source_ids=tuple(input.source_ids) if input.source_ids is not None else None,
                 dry_run=bool(input.dry_run),
+                expected_version=input.expected_version,
             ),
         )
         return UpdateDestinationPayload(

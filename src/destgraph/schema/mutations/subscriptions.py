@@ -31,7 +31,10 @@ class SubscriptionMutations:
         self, info: Info, input: CreateDestinationSubscriptionInput
     ) -> DestinationSubscriptionPayload:
         result = await writes.create_subscription(
-            info.context.session, input.destination_id, subscription_input(input.subscription)
+            info.context.session,
+            input.destination_id,
+            subscription_input(input.subscription),
+            idempotency_key=input.idempotency_key,
         )
         return _payload(result)
 
@@ -49,6 +52,7 @@ class SubscriptionMutations:
                 event_filter=input.event_filter,
                 property_mapping=input.property_mapping,
                 settings=input.settings,
+                expected_version=input.expected_version,
             ),
         )
         return _payload(result)

@@ -159,6 +159,13 @@ class Destination(Node):
         return Workspace.from_config(info.context.session.workspace(self.domain.workspace))
 
     # strawberry.field() given only keywords is typed as returning Any, whatever it decorates.
+    @strawberry.field(  # type: ignore[untyped-decorator]  # Strawberry types keyword-only field() as Any
+        description="A token that changes whenever the destination does, through destgraph or directly at the "
+        "vendor: pass it as expectedVersion to update only what you read."
+    )
+    def version(self) -> str:
+        return self.domain.version
+
     @strawberry.field(description="Per-type configuration, with every secret masked.")  # type: ignore[untyped-decorator]
     def settings(self) -> JSON:
         return JSON(mask_settings(self.domain.settings, self.domain.secret_keys))

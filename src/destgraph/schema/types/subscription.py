@@ -117,6 +117,12 @@ class DestinationSubscription(Node):
         return Destination.from_domain(found)
 
     # strawberry.field() given only keywords is typed as returning Any, whatever it decorates.
+    @strawberry.field(  # type: ignore[untyped-decorator]  # Strawberry types keyword-only field() as Any
+        description="A token that changes whenever the subscription does: pass it as expectedVersion."
+    )
+    def version(self) -> str:
+        return self.domain.version
+
     @strawberry.field(  # type: ignore[untyped-decorator]
         description='Segment FQL, e.g. type = "track". For Nimriz actions, an equivalent expression derived from eventFilter.'
     )

@@ -117,6 +117,11 @@ class UpdateDestinationInput:
     dry_run: bool | None = strawberry.field(
         default=False, description="Validate and report the changes without writing anything upstream."
     )
+    expected_version: str | None = strawberry.field(
+        default=None,
+        description="Destination.version as the caller read it: if the destination changed since (through "
+        "destgraph or directly at the vendor), nothing is written and a CONFLICT userError says so.",
+    )
 
 
 @strawberry.input
@@ -131,6 +136,11 @@ class DeleteDestinationInput:
 class CreateDestinationSubscriptionInput:
     destination_id: strawberry.ID
     subscription: DestinationSubscriptionInput
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="Repeating a create with the same key returns the first result instead of creating twice; "
+        "after an OUTCOME_UNKNOWN, the repeat first reconciles with what the vendor holds.",
+    )
 
 
 @strawberry.input
@@ -142,6 +152,11 @@ class UpdateDestinationSubscriptionInput:
     event_filter: JSON | None = None
     property_mapping: JSON | None = None
     settings: JSON | None = None
+    expected_version: str | None = strawberry.field(
+        default=None,
+        description="DestinationSubscription.version as the caller read it: if the subscription changed "
+        "since, nothing is written and a CONFLICT userError says so.",
+    )
 
 
 @strawberry.input
