@@ -4,6 +4,7 @@ from destgraph.emulators.core.app import DEFAULT_TOKEN, Emulator, create_emulato
 from destgraph.emulators.core.clock import Clock, isoformat, parse_timestamp
 from destgraph.emulators.core.context import emulator_of, state_of
 from destgraph.emulators.core.errors import VendorError
+from destgraph.emulators.core.faults import ReplyLost
 from destgraph.emulators.core.http import bearer_token, read_json, read_json_object
 from destgraph.emulators.core.middleware import route_of
 from destgraph.emulators.core.ratelimit import RateDecision, RateLimitRule
@@ -16,6 +17,7 @@ __all__ = [
     "Emulator",
     "RateDecision",
     "RateLimitRule",
+    "ReplyLost",
     "SeedOptions",
     "SeededRandom",
     "VendorError",

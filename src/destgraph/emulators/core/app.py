@@ -6,6 +6,7 @@ lifespans, and tests drive emulators through it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -21,8 +22,8 @@ from starlette.types import Receive, Scope, Send
 from destgraph.emulators.core.clock import Clock
 from destgraph.emulators.core.control import control_routes
 from destgraph.emulators.core.errors import VendorError
-from destgraph.emulators.core.faults import FaultPlan
-from destgraph.emulators.core.middleware import EmulatorMiddleware
+from destgraph.emulators.core.faults import FaultPlan, ReplyLost
+from destgraph.emulators.core.middleware import EmulatorMiddleware, mark_raised, quiet_lost_replies
 from destgraph.emulators.core.ratelimit import RateDecision, RateLimiter
 from destgraph.emulators.core.requestlog import RequestLog
 from destgraph.emulators.core.seeding import SeededRandom, SeedOptions
@@ -47,6 +48,8 @@ class Emulator:
         self.faults = FaultPlan()
         self.limiter = RateLimiter(spec.rate_limits(), clock)
         self.rng = SeededRandom(options.seed)
+        #: ``slow`` calls still running in their own task, held here so they are not garbage-collected
+        self.detached: set[asyncio.Future[None]] = set()
         with clock.pinned_for_seeding():
             self.state: VendorState = spec.new_state(options, clock)
 
@@ -126,6 +129,7 @@ def create_emulator_app(
     """A Starlette app that answers like ``spec``'s vendor, seeded with ``options``."""
     emulator = Emulator(spec, options=options or SeedOptions(), token=token, clock=clock or Clock())
     emulator.limiter.enabled = rate_limits
+    quiet_lost_replies()
 
     async def index(request: Request) -> Response:
         return JSONResponse(
@@ -140,10 +144,12 @@ def create_emulator_app(
 
     async def vendor_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, VendorError)
+        mark_raised(request.scope)
         return emulator.render(exc)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
+        mark_raised(request.scope)
         if exc.status_code == 404:
             message = f"No route for {request.method} {request.url.path}"
         elif exc.status_code == 405:
@@ -153,8 +159,11 @@ def create_emulator_app(
         return emulator.render(VendorError(exc.status_code, message, headers=exc.headers))
 
     async def unexpected_error(request: Request, exc: Exception) -> Response:
-        # The stack trace goes to the emulator's log, never into the response.
-        logger.error("unhandled error in %s emulator", spec.name, exc_info=exc)
+        # The stack trace goes to the emulator's log, never into the response. A reply that an
+        # after_commit fault lost on purpose is no error to log; its head is out, so this 500
+        # is not sent either.
+        if not isinstance(exc, ReplyLost):
+            logger.error("unhandled error in %s emulator", spec.name, exc_info=exc)
         return emulator.render(VendorError(500, "Internal Server Error"))
 
     app = Starlette(

@@ -24,18 +24,44 @@ event streams (``text/event-stream``) are never corrupted. Content-Length follow
 and the request log marks a corrupted call with ``"corrupted": K``; a reply the plan left as it
 was (no such field, an empty body to truncate) is not marked.
 
-``path_pattern`` and ``methods`` narrow every fault above, corruption included, to the calls they match.
+``after_commit`` (``{"kind": K, ..., "limit": N}``) acts on a call after the vendor's handler
+applied it (or, for ``slow``, makes sure the handler applies it whatever the client does), so a
+gateway can meet writes that landed although their reply never did. Like ``corrupt`` it touches
+only calls that reach the handler, not the down switch, injected errors, auth failures or rate
+limits, and ``limit`` (a positive integer; omitted: every matching call) counts down the calls it
+still applies to (``GET /_emulator/faults`` shows what is left):
+- ``{"kind": "drop", "mode": "close"}``: the handler runs to completion, then the reply is lost:
+  its status line and headers (with the real Content-Length) are sent and the call raises
+  ``ReplyLost``, so over a socket the server closes the connection mid-reply and the client sees
+  ``httpx.RemoteProtocolError``; over ``httpx.ASGITransport`` the client gets the ``ReplyLost``
+  itself, which is an ``httpx.RemoteProtocolError`` too. (A reply with no body at all arrives
+  whole over a socket: only its body can be lost.)
+- ``{"kind": "drop", "mode": "stall", "stall_ms": MS}``: the handler runs to completion, then its
+  reply is held ``stall_ms`` before it is sent: a client with a shorter timeout times out.
+- ``{"kind": "status", "status": S}`` (S in 500, 502, 503, 504): the handler runs to completion,
+  then the client gets S in the vendor's own error body instead of the handler's reply.
+- ``{"kind": "slow", "delay_ms": MS}``: the call waits ``delay_ms`` before the handler, and the
+  wait and the handler run in a task shielded from the caller: a client that gives up (or whose
+  task is cancelled) meanwhile does not stop the handler from applying the call a moment later.
+The request log marks such calls with ``"after_commit": K`` and logs the status the handler
+answered, not what the client got; ``applied`` says whether the handler ran to completion.
+
+``path_pattern`` and ``methods`` narrow every fault above, corruption and ``after_commit`` included,
+to the calls they match.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import random
 import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+import httpx
 
 INJECTABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -50,9 +76,26 @@ HTML_ERROR_PAGE = (
 )
 HTML_CONTENT_TYPE = "text/html; charset=utf-8"
 
+#: what ``after_commit`` can do to a call the vendor's handler applied
+AFTER_COMMIT_KINDS = ("drop", "status", "slow")
+#: how ``drop`` loses the reply: the connection closes mid-reply, or the reply is held
+DROP_MODES = ("close", "stall")
+AFTER_COMMIT_STATUSES = (500, 502, 503, 504)
+#: the longest ``stall_ms`` or ``delay_ms`` accepted: an hour
+MAX_AFTER_COMMIT_MS = 3_600_000
+
 
 class FaultPlanError(ValueError):
     """A fault plan sent to the control API that cannot be applied."""
+
+
+class ReplyLost(httpx.RemoteProtocolError):
+    """Raised by the emulator after it sent a reply's head, to lose the rest (``drop``/``close``).
+
+    Over a socket the server closes the connection and the client's httpx raises its own
+    ``RemoteProtocolError``; over ``httpx.ASGITransport`` this exception reaches the client as it
+    is, so both transports give the same error type.
+    """
 
 
 @dataclass
@@ -72,6 +115,8 @@ class FaultPlan:
     methods: frozenset[str] | None = None
     #: how to mangle the handler's reply, if at all
     corrupt: Corruption | None = None
+    #: what to do to a call after the vendor's handler applied it, if anything
+    after_commit: AfterCommit | None = None
 
     @classmethod
     def from_json(cls, body: dict[str, Any]) -> FaultPlan:
@@ -86,6 +131,7 @@ class FaultPlan:
             "path_pattern",
             "methods",
             "corrupt",
+            "after_commit",
         }
         unknown = set(body) - known
         if unknown:
@@ -102,6 +148,7 @@ class FaultPlan:
                 path_pattern=body.get("path_pattern"),
                 methods=frozenset(m.upper() for m in body["methods"]) if body.get("methods") else None,
                 corrupt=Corruption.from_json(body.get("corrupt")),
+                after_commit=AfterCommit.from_json(body.get("after_commit")),
             )
         except (TypeError, AttributeError) as exc:
             raise FaultPlanError(f"malformed fault plan: {exc}") from exc
@@ -126,12 +173,20 @@ class FaultPlan:
             "path_pattern": self.path_pattern,
             "methods": sorted(self.methods) if self.methods else None,
             "corrupt": self.corrupt.to_json() if self.corrupt else None,
+            "after_commit": self.after_commit.to_json() if self.after_commit else None,
         }
 
     def applies_to(self, method: str, path: str) -> bool:
         if self.methods is not None and method.upper() not in self.methods:
             return False
         return self.path_pattern is None or re.search(self.path_pattern, path) is not None
+
+    def take_after_commit(self, method: str, path: str) -> AfterCommit | None:
+        """The ``after_commit`` fault for a call that reached the handler, counting it; or None."""
+        fault = self.after_commit
+        if fault is None or not self.applies_to(method, path) or not fault.take():
+            return None
+        return fault
 
     def delay_seconds(self, rng: random.Random) -> float:
         jitter = rng.uniform(0, self.jitter_ms) if self.jitter_ms else 0.0
@@ -255,6 +310,99 @@ class Corruption:
             elif isinstance(node, list):
                 stack.extend(reversed(node))
         return changed
+
+
+@dataclass
+class AfterCommit:
+    """One ``after_commit`` setting: what happens to a call once the vendor's handler applied it."""
+
+    kind: str
+    #: ``close`` or ``stall``, for ``drop``
+    mode: str | None = None
+    #: how long a ``stall`` holds the reply
+    stall_ms: float | None = None
+    #: how long a ``slow`` call waits before the handler
+    delay_ms: float | None = None
+    #: the status a ``status`` fault answers
+    status: int | None = None
+    #: how many more matching calls the fault applies to; None is every one
+    remaining: int | None = None
+
+    @classmethod
+    def from_json(cls, value: Any) -> AfterCommit | None:
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise FaultPlanError('after_commit must be an object like {"kind": "drop", "mode": "close"}')
+        unknown = set(value) - {"kind", "mode", "stall_ms", "delay_ms", "status", "limit"}
+        if unknown:
+            raise FaultPlanError(f"unknown after_commit settings: {', '.join(sorted(unknown))}")
+        kind = value.get("kind")
+        if kind not in AFTER_COMMIT_KINDS:
+            raise FaultPlanError(f"after_commit kind must be one of {', '.join(AFTER_COMMIT_KINDS)}; got {kind!r}")
+        given = {k for k, v in value.items() if v is not None and k not in {"kind", "limit"}}
+        takes = {"drop": {"mode", "stall_ms"}, "status": {"status"}, "slow": {"delay_ms"}}[kind]
+        what = f"after_commit kind {kind}"
+        if kind == "drop" and value.get("mode") == "close":
+            takes, what = {"mode"}, "after_commit drop mode close"
+        for name in sorted(given - takes):
+            raise FaultPlanError(f"{what} takes no {name}")
+        fault = cls(kind=kind, remaining=_limit(value.get("limit")))
+        if kind == "drop":
+            mode = value.get("mode")
+            if mode not in DROP_MODES:
+                raise FaultPlanError(f"after_commit drop needs a mode, one of {', '.join(DROP_MODES)}; got {mode!r}")
+            fault.mode = mode
+            if mode == "stall":
+                fault.stall_ms = _milliseconds(value.get("stall_ms"), "stall_ms")
+        elif kind == "status":
+            status = value.get("status")
+            if isinstance(status, bool) or status not in AFTER_COMMIT_STATUSES:
+                choices = ", ".join(map(str, AFTER_COMMIT_STATUSES))
+                raise FaultPlanError(f"after_commit status must be one of {choices}; got {status!r}")
+            fault.status = status
+        else:
+            fault.delay_ms = _milliseconds(value.get("delay_ms"), "delay_ms")
+        return fault
+
+    def to_json(self) -> dict[str, Any]:
+        shown: dict[str, Any] = {"kind": self.kind}
+        if self.kind == "drop":
+            shown["mode"] = self.mode
+            if self.mode == "stall":
+                shown["stall_ms"] = self.stall_ms
+        elif self.kind == "status":
+            shown["status"] = self.status
+        else:
+            shown["delay_ms"] = self.delay_ms
+        return shown | {"limit": self.remaining}
+
+    def take(self) -> bool:
+        """Whether the fault applies to one more call; counts the call down from ``limit``."""
+        if self.remaining is None:
+            return True
+        if self.remaining <= 0:
+            return False
+        self.remaining -= 1
+        return True
+
+
+def _limit(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise FaultPlanError(f"after_commit limit must be a positive integer; got {value!r}")
+    return value
+
+
+def _milliseconds(value: Any, name: str) -> float:
+    if value is None:
+        raise FaultPlanError(f"after_commit needs {name}: milliseconds above 0")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+        raise FaultPlanError(f"after_commit {name} must be a number of milliseconds above 0; got {value!r}")
+    if value > MAX_AFTER_COMMIT_MS:
+        raise FaultPlanError(f"after_commit {name} may be at most {MAX_AFTER_COMMIT_MS} (an hour); got {value!r}")
+    return float(value)
 
 
 def wrong_type(value: Any) -> Any:

@@ -3,12 +3,17 @@
 Outermost first: ``EmulatorMiddleware`` logs the call, applies the fault plan, checks the
 vendor's credentials and rate limits, then lets the vendor's routes answer; a ``corrupt`` fault
 then mangles what the routes answered (buffered, so Content-Length can follow the new body;
-server-sent-event streams pass untouched). Calls to ``/`` and to the control API skip all of it.
+server-sent-event streams pass untouched), and an ``after_commit`` fault acts once the routes
+answered: it holds their whole reply and loses it (``drop``), sends it late (``stall``) or answers
+an error instead (``status``); a ``slow`` call runs its wait and its handler in a task the
+caller's cancellation does not reach. Calls to ``/`` and to the control API skip all of it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -17,18 +22,98 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from destgraph.emulators.core.errors import VendorError
-from destgraph.emulators.core.faults import Corruption
+from destgraph.emulators.core.faults import AfterCommit, Corruption, ReplyLost
 from destgraph.emulators.core.requestlog import LoggedRequest
 
 if TYPE_CHECKING:
     from destgraph.emulators.core.app import Emulator
 
+logger = logging.getLogger("destgraph.emulators")
+
 CONTROL_PREFIX = "/_emulator"
 ROUTE_KEY = "destgraph.emulator.route"
+#: the call being answered, for the app's exception handlers to mark that the handler raised
+CALL_KEY = "destgraph.emulator.call"
 
 
 def is_vendor_call(path: str) -> bool:
     return path != "/" and not path.startswith(CONTROL_PREFIX)
+
+
+def mark_raised(scope: Scope) -> None:
+    """Note that the vendor's handler raised (and an exception handler answered for it)."""
+    call = scope.get(CALL_KEY)
+    if isinstance(call, _Call):
+        call.raised = True
+
+
+class QuietLostReplies(logging.Filter):
+    """Drops the server's "Exception in ASGI application" record of a reply lost on purpose.
+
+    uvicorn logs a traceback for every app that raises after starting its reply; a ``drop``
+    fault does so by design, and the request log already tells of it.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not isinstance(exc, ReplyLost)
+
+
+QUIET_LOST_REPLIES = QuietLostReplies()
+
+
+def quiet_lost_replies() -> None:
+    """Install ``QuietLostReplies`` on uvicorn's error logger (once; it survives uvicorn's dictConfig)."""
+    logging.getLogger("uvicorn.error").addFilter(QUIET_LOST_REPLIES)
+
+
+class _Call:
+    """One vendor call as the middleware follows it; written to the request log once, at its end."""
+
+    def __init__(self, emulator: Emulator, scope: Scope, send: Send) -> None:
+        self.emulator = emulator
+        self.scope = scope
+        self.seq = emulator.log.next_seq()
+        self.started = emulator.clock.time()
+        self.route = _route_template(scope)
+        #: the status sent to the client
+        self.status = 500
+        #: the status the handler answered, when an after_commit fault held its reply
+        self.answered: int | None = None
+        self.intervention: str | None = None
+        self.corrupter: _Corrupter | None = None
+        self.after_commit: str | None = None
+        self.applied = False
+        #: set through ``mark_raised`` when the handler raised a vendor error
+        self.raised = False
+        #: the client's task was cancelled: nothing more is sent to it
+        self.gone = False
+        self._send = send
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+        if not self.gone:
+            await self._send(message)
+
+    def record(self) -> None:
+        scope = self.scope
+        self.emulator.log.append(
+            LoggedRequest(
+                seq=self.seq,
+                method=scope["method"],
+                path=scope["path"],
+                route=self.route,
+                query=scope.get("query_string", b"").decode("latin-1"),
+                status=self.answered if self.answered is not None else self.status,
+                started_at=self.started,
+                ended_at=self.emulator.clock.time(),
+                intervention=self.intervention,
+                corrupted=self.corrupter.applied if self.corrupter else None,
+                applied=self.applied,
+                after_commit=self.after_commit,
+            )
+        )
 
 
 class EmulatorMiddleware:
@@ -42,52 +127,118 @@ class EmulatorMiddleware:
             return
 
         emulator = self.emulator
-        seq = emulator.log.next_seq()
-        started = emulator.clock.time()
-        status = 500
-        intervention: str | None = None
         plan = emulator.faults
         corruption = plan.corrupt if plan.corrupt and plan.applies_to(scope["method"], scope["path"]) else None
-        corrupter: _Corrupter | None = None
-
-        async def send_and_record(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        template = _route_template(scope)
-        scope[ROUTE_KEY] = template
+        call = _Call(emulator, scope, send)
+        scope[ROUTE_KEY] = call.route
+        detached = False
         try:
             request = Request(scope, receive)
-            intervention, early = await self._intervene(request)
+            call.intervention, early = await self._intervene(request)
             if early is not None:
-                await emulator.respond_error(early, scope, receive, send_and_record)
+                await emulator.respond_error(early, scope, receive, call.send)
+                return
+            decision = emulator.limiter.check(request)
+            if not decision.allowed:
+                call.intervention = "rate_limited"
+                await emulator.respond_error(emulator.rate_limited_error(decision), scope, receive, call.send)
+                return
+            extra = emulator.success_headers(decision)
+            fault = plan.take_after_commit(scope["method"], scope["path"])
+            call.after_commit = fault.kind if fault else None
+            if fault is not None and fault.kind == "slow":
+                detached = True
+                await self._detach(call, fault, corruption, receive, extra)
             else:
-                decision = emulator.limiter.check(request)
-                if not decision.allowed:
-                    intervention = "rate_limited"
-                    await emulator.respond_error(emulator.rate_limited_error(decision), scope, receive, send_and_record)
-                else:
-                    extra = emulator.success_headers(decision)
-                    reply: Send = send_and_record
-                    if corruption is not None:
-                        reply = corrupter = _Corrupter(corruption, send_and_record, self._vendor_500)
-                    await self.app(scope, receive, _with_headers(reply, extra))
+                await self._handle(call, fault, corruption, receive, extra)
         finally:
-            emulator.log.append(
-                LoggedRequest(
-                    seq=seq,
-                    method=scope["method"],
-                    path=scope["path"],
-                    route=template,
-                    query=scope.get("query_string", b"").decode("latin-1"),
-                    status=status,
-                    started_at=started,
-                    ended_at=emulator.clock.time(),
-                    intervention=intervention,
-                    corrupted=corrupter.applied if corrupter else None,
-                )
+            if not detached:
+                call.record()
+
+    async def _handle(
+        self,
+        call: _Call,
+        fault: AfterCommit | None,
+        corruption: Corruption | None,
+        receive: Receive,
+        extra: dict[str, str],
+    ) -> None:
+        """Let the vendor's routes answer, then apply the ``after_commit`` fault to the reply."""
+        scope = call.scope
+        held = _Held() if fault is not None and fault.kind in ("drop", "status") else None
+        reply: Send = held if held is not None else call.send
+        if corruption is not None:
+            reply = call.corrupter = _Corrupter(corruption, reply, self._vendor_500)
+        scope[CALL_KEY] = call
+        await self.app(scope, receive, _with_headers(reply, extra))
+        call.applied = not call.raised
+        if fault is None or held is None or held.start is None:
+            return
+        call.answered = held.start["status"]
+        if fault.kind == "status":
+            assert fault.status is not None
+            error = self.emulator.injected_error(fault.status)
+            await self.emulator.respond_error(error, scope, receive, call.send)
+        elif fault.mode == "stall":
+            assert fault.stall_ms is not None
+            await asyncio.sleep(fault.stall_ms / 1000)
+            for message in held.messages:
+                await call.send(message)
+        else:
+            start, length = held.start, held.body_length()
+            if _header(start, b"content-length") is None:
+                headers = _set_header(list(start.get("headers", [])), b"content-length", str(length).encode())
+                start = {**start, "headers": headers}
+            await call.send(start)
+            raise ReplyLost(
+                "peer closed connection without sending complete message body "
+                f"(received 0 bytes, expected {_header(start, b'content-length')}): "
+                "the emulator's after_commit drop/close fault lost the reply of a call it applied"
+            )
+
+    async def _detach(
+        self,
+        call: _Call,
+        fault: AfterCommit,
+        corruption: Corruption | None,
+        receive: Receive,
+        extra: dict[str, str],
+    ) -> None:
+        """A ``slow`` call: the wait and the handler run in a task shielded from the caller.
+
+        The request body is read first, so the handler has it even if the client went away.
+        The task logs the call when the handler is done; after the caller was cancelled, the
+        reply goes nowhere.
+        """
+        assert fault.delay_ms is not None
+        delay = fault.delay_ms / 1000
+
+        async def run() -> None:
+            try:
+                replay = _replaying(await _read_request(receive), receive, call)
+                await asyncio.sleep(delay)
+                await self._handle(call, None, corruption, replay, extra)
+            finally:
+                call.record()
+
+        task = asyncio.ensure_future(run())
+        self.emulator.detached.add(task)
+        task.add_done_callback(lambda done: self._detached_done(call, done))
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            call.gone = True
+            raise
+
+    def _detached_done(self, call: _Call, task: asyncio.Future[None]) -> None:
+        self.emulator.detached.discard(task)
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is not None and call.gone:
+            # Nobody awaits the call any more, so nobody else would report it.
+            logger.error(
+                "unhandled error in %s emulator after its client went away", self.emulator.spec.name, exc_info=exc
             )
 
     def _vendor_500(self) -> tuple[bytes, str]:
@@ -116,6 +267,47 @@ class EmulatorMiddleware:
         except VendorError as exc:
             return intervention, exc
         return intervention, None
+
+
+async def _read_request(receive: Receive) -> list[Message]:
+    """The request's messages up to the end of its body."""
+    messages: list[Message] = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return messages
+
+
+def _replaying(messages: list[Message], receive: Receive, call: _Call) -> Receive:
+    """A ``receive`` that answers ``messages`` first, then the client's own (a disconnect once it is gone)."""
+    pending = deque(messages)
+
+    async def replay() -> Message:
+        if pending:
+            return pending.popleft()
+        if call.gone:
+            return {"type": "http.disconnect"}
+        return await receive()
+
+    return replay
+
+
+class _Held:
+    """A ``send`` that keeps the handler's whole reply, for an ``after_commit`` fault to act on."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def __call__(self, message: Message) -> None:
+        self.messages.append(message)
+
+    @property
+    def start(self) -> Message | None:
+        return next((m for m in self.messages if m["type"] == "http.response.start"), None)
+
+    def body_length(self) -> int:
+        return sum(len(m.get("body", b"")) for m in self.messages if m["type"] == "http.response.body")
 
 
 def route_of(request: Request) -> str | None:

@@ -3,6 +3,14 @@
 Calls to the control API (``/_emulator/``) and to ``/`` are not vendor calls and are not logged.
 Times are the emulator clock's epoch seconds; start and end let a test prove calls overlapped.
 A call whose reply the fault plan corrupted names the kind of damage in ``corrupted``.
+
+``applied`` is true when the vendor's handler ran to completion, whatever the client then
+received (a reply lost, held or replaced by an ``after_commit`` fault included); false when the
+call was answered before the handler (auth, rate limit, a fault, the down switch) or the handler
+raised (a vendor error such as a 404 or 422 included). A call an ``after_commit`` fault acted on
+names its kind in ``after_commit``, and its ``status`` is the one the handler answered, not the
+one the client got. A ``slow`` call's entry is written when its handler finishes, even if the
+client went away before.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ class LoggedRequest:
     #: the route template, e.g. ``GET /destinations/{destinationId}``; None for unrouted paths
     route: str | None
     query: str
+    #: what the client was answered; under an ``after_commit`` fault, what the handler answered
     status: int
     started_at: float
     ended_at: float
@@ -28,6 +37,10 @@ class LoggedRequest:
     intervention: str | None = None
     #: the fault plan's ``corrupt`` kind (``drop_field``, ``html`` ...) when it mangled the reply
     corrupted: str | None = None
+    #: whether the vendor's handler ran to completion (see the module docstring)
+    applied: bool = False
+    #: the fault plan's ``after_commit`` kind (``drop``, ``status``, ``slow``) when it acted on the call
+    after_commit: str | None = None
 
     @property
     def duration_ms(self) -> float:
