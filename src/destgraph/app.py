@@ -21,6 +21,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 
+from destgraph.adapters.scope import CallScope
 from destgraph.config import Settings
 from destgraph.schema.context import Context
 from destgraph.schema.graphiql import graphiql_page
@@ -55,7 +56,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
 
     def _context(self, principal: Principal, request_id: str) -> Context:
         session = self.gateway.session(principal)
-        return Context(session=session, loaders=Loaders.for_session(session), request_id=request_id)
+        scope = CallScope(caller=principal.name)
+        return Context(session=session, loaders=Loaders.for_session(session), request_id=request_id, scope=scope)
 
     async def on_ws_connect(self, context: Context) -> None:
         """Authenticate a websocket by its connection_init payload when its upgrade carried no key."""

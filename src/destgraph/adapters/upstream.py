@@ -34,6 +34,7 @@ from destgraph.adapters.errors import (
     outcome_unknown,
     retry_after_seconds,
 )
+from destgraph.adapters.scope import current as current_scope
 from destgraph.config import WorkspaceConfig
 from destgraph.domain.secrets import scrub
 from destgraph.errors import UpstreamError, UpstreamProtocolError, UpstreamRateLimited
@@ -226,6 +227,9 @@ class UpstreamClient:
         context = CallContext(self.provider, self.workspace.key, operation)
         await self._acquire_budget(operation)
         async with self._concurrency:
+            charged = current_scope()
+            if charged is not None:
+                charged.calls += 1
             started = time.perf_counter()
             try:
                 response = await self._http.request(method, path, params=dict(params) if params else None, json=body)

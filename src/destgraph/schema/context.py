@@ -8,6 +8,7 @@ from typing import Any, TypeAlias
 import strawberry
 from graphql import GraphQLError
 
+from destgraph.adapters.scope import CallScope
 from destgraph.errors import DestgraphError
 from destgraph.schema.loaders import Loaders
 from destgraph.services.gateway import Session
@@ -20,6 +21,8 @@ class Context:
     request_id: str
     #: errors of parts of an answer that still has data (one workspace of four failed)
     partial_errors: list[tuple[DestgraphError, tuple[str | int, ...]]] = field(default_factory=list)
+    #: what the upstream calls this request causes are charged to (caller, deadline, cost)
+    scope: CallScope = field(default_factory=CallScope)
     #: a websocket's connection_init payload (Strawberry sets it)
     connection_params: dict[str, Any] | None = None
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import strawberry
 from graphql import GraphQLError
@@ -17,6 +17,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
+from destgraph.adapters.scope import open_scope
 from destgraph.config import GatewayOptions
 from destgraph.schema.errors import ErrorCode, ErrorCodes
 from destgraph.schema.mutations.destinations import DestinationMutations
@@ -30,6 +31,19 @@ from destgraph.schema.types.catalog import DestinationType
 from destgraph.schema.types.destination import Destination
 from destgraph.schema.types.subscription import DestinationSubscription
 from destgraph.schema.types.workspace import Workspace
+
+
+class CallScoping(SchemaExtension):
+    """Every upstream call an operation causes is charged to its request's scope; closed at the end."""
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context.context
+        scope = getattr(context, "scope", None)
+        if scope is None:
+            yield
+            return
+        with open_scope(scope):
+            yield
 
 
 class Schema(strawberry.Schema):
@@ -66,6 +80,7 @@ def build_schema(options: GatewayOptions | None = None) -> strawberry.Schema:
     options = options or GatewayOptions()
     # Factories, so each request gets fresh extension instances.
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        CallScoping,
         ErrorCodes,
         lambda: QueryDepthLimiter(max_depth=options.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=options.max_aliases),
