@@ -502,6 +502,90 @@ async def test_applied_marks_handlers_that_ran_and_not_those_that_raised(emulato
     ]
 
 
+# -- rate: a share of the matching calls -------------------------------------------------------
+
+
+async def _statuses(vendor: EmulatorHandle, count: int, prefix: str) -> list[int]:
+    """The statuses ``count`` creates got, one after another."""
+    return [(await _create(vendor, f"{prefix} {i}")).status_code for i in range(count)]
+
+
+async def test_rate_acts_on_a_share_of_the_matching_calls_and_each_one_is_applied(emulator: Opener) -> None:
+    ours = await emulator("ours")
+    await ours.set_rate_limits(False)
+    await ours.set_faults(after_commit={"kind": "status", "status": 502, "rate": 0.5}, methods=["POST"])
+    assert (await _faults(ours))["after_commit"] == {"kind": "status", "status": 502, "limit": None, "rate": 0.5}
+
+    statuses = await _statuses(ours, 60, "Shared")
+
+    failed = statuses.count(502)
+    assert 10 <= failed <= 50, statuses  # about half; the draw is seeded, so this never flakes
+    assert set(statuses) == {200, 502}
+    names = await _names(ours)
+    assert all(names.count(f"Shared {i}") == 1 for i in range(60))  # the 502s were applied all the same
+    entries = await _entries(ours)
+    assert [e["after_commit"] == "status" for e in entries] == [s == 502 for s in statuses]
+    assert all(e["applied"] for e in entries)
+    # The plan is unchanged: a rate without a limit has nothing to count down.
+    assert (await _faults(ours))["after_commit"]["limit"] is None
+
+
+async def test_rate_one_acts_on_every_call_and_only_the_matching_ones(emulator: Opener) -> None:
+    zeotap = await emulator("zeotap")
+    await zeotap.set_faults(after_commit={"kind": "status", "status": 500, "rate": 1}, methods=["POST"])
+    assert await _statuses(zeotap, 3, "Always") == [500, 500, 500]
+    listed = await zeotap.client.get(f"{WS}/destinations")  # a GET: the plan is for POST
+    assert listed.status_code == 200
+    assert [e["after_commit"] for e in await zeotap.requests()] == ["status", "status", "status", None]
+
+
+async def test_rate_and_limit_combine_and_a_spared_call_does_not_count(emulator: Opener) -> None:
+    nimriz = await emulator("nimriz")
+    await nimriz.set_rate_limits(False)
+    await nimriz.set_faults(after_commit={"kind": "status", "status": 503, "rate": 0.3, "limit": 3}, methods=["POST"])
+
+    statuses = await _statuses(nimriz, 40, "Capped")
+
+    assert statuses.count(503) == 3
+    assert statuses.count(201) == 37
+    assert statuses[:3] != [503, 503, 503]  # drawn, not simply the next three calls
+    assert (await _faults(nimriz))["after_commit"] == {"kind": "status", "status": 503, "limit": 0, "rate": 0.3}
+    assert sum(e["after_commit"] == "status" for e in await _entries(nimriz)) == 3
+
+
+async def test_rate_is_drawn_from_the_seeded_generator_so_a_reset_repeats_it(emulator: Opener) -> None:
+    segment = await emulator("segment")
+    plan = {"after_commit": {"kind": "status", "status": 502, "rate": 0.4}, "methods": ["POST"]}
+
+    runs = []
+    for _ in range(2):
+        (await segment.control.post("/_emulator/reset")).raise_for_status()
+        await segment.set_rate_limits(False)
+        await segment.set_faults(**plan)
+        runs.append(await _statuses(segment, 20, "Seeded"))
+
+    assert runs[0] == runs[1]
+    assert 0 < runs[0].count(502) < 20
+
+
+async def test_rate_with_drop_close_loses_only_the_drawn_replies(emulator: Opener) -> None:
+    zeotap = await emulator("zeotap")
+    await zeotap.set_rate_limits(False)
+    await zeotap.set_faults(after_commit={"kind": "drop", "mode": "close", "rate": 0.5}, methods=["POST"])
+    lost = 0
+    for i in range(30):
+        try:
+            response = await _create(zeotap, f"Maybe Lost {i}")
+        except httpx.RemoteProtocolError:
+            lost += 1
+        else:
+            assert response.status_code == 201
+    assert 0 < lost < 30
+    names = await _names(zeotap)
+    assert all(names.count(f"Maybe Lost {i}") == 1 for i in range(30))
+    assert sum(e["after_commit"] == "drop" for e in await _entries(zeotap)) == lost
+
+
 # -- other faults still behave ------------------------------------------------------------------
 
 
@@ -595,6 +679,12 @@ async def test_get_shows_the_setting_and_delete_and_reset_clear_it(emulator: Ope
         ({"kind": "drop", "mode": "close", "limit": "1"}, ["limit"]),
         ({"kind": "drop", "mode": "close", "limit": True}, ["limit"]),
         ({"kind": "drop", "mode": "close", "retries": 2}, ["unknown", "retries"]),
+        ({"kind": "drop", "mode": "close", "rate": 0}, ["rate"]),
+        ({"kind": "drop", "mode": "close", "rate": -0.1}, ["rate"]),
+        ({"kind": "drop", "mode": "close", "rate": 1.5}, ["rate"]),
+        ({"kind": "drop", "mode": "close", "rate": "0.5"}, ["rate"]),
+        ({"kind": "drop", "mode": "close", "rate": True}, ["rate"]),
+        ({"kind": "status", "status": 500, "rate": [0.5]}, ["rate"]),
         ("drop", ["after_commit"]),
         (["drop"], ["after_commit"]),
     ],

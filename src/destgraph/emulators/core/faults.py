@@ -24,12 +24,16 @@ event streams (``text/event-stream``) are never corrupted. Content-Length follow
 and the request log marks a corrupted call with ``"corrupted": K``; a reply the plan left as it
 was (no such field, an empty body to truncate) is not marked.
 
-``after_commit`` (``{"kind": K, ..., "limit": N}``) acts on a call after the vendor's handler
-applied it (or, for ``slow``, makes sure the handler applies it whatever the client does), so a
-gateway can meet writes that landed although their reply never did. Like ``corrupt`` it touches
-only calls that reach the handler, not the down switch, injected errors, auth failures or rate
-limits, and ``limit`` (a positive integer; omitted: every matching call) counts down the calls it
-still applies to (``GET /_emulator/faults`` shows what is left):
+``after_commit`` (``{"kind": K, ..., "limit": N, "rate": P}``) acts on a call after the vendor's
+handler applied it (or, for ``slow``, makes sure the handler applies it whatever the client does),
+so a gateway can meet writes that landed although their reply never did. Like ``corrupt`` it
+touches only calls that reach the handler, not the down switch, injected errors, auth failures or
+rate limits. ``rate`` (a probability in (0, 1]; omitted: 1) is drawn for each matching call from
+the emulator's seeded random generator: the fault acts on a call with that probability. ``limit``
+(a positive integer; omitted: no cap) counts down the calls the fault still acts on (``GET
+/_emulator/faults`` shows what is left). The two combine: with both, each matching call is
+affected with probability ``rate`` until ``limit`` calls were (a call the draw spared does not
+count); ``limit`` alone affects the next N matching calls, ``rate`` alone a share of all of them.
 - ``{"kind": "drop", "mode": "close"}``: the handler runs to completion, then the reply is lost:
   its status line and headers (with the real Content-Length) are sent and the call raises
   ``ReplyLost``, so over a socket the server closes the connection mid-reply and the client sees
@@ -181,10 +185,13 @@ class FaultPlan:
             return False
         return self.path_pattern is None or re.search(self.path_pattern, path) is not None
 
-    def take_after_commit(self, method: str, path: str) -> AfterCommit | None:
-        """The ``after_commit`` fault for a call that reached the handler, counting it; or None."""
+    def take_after_commit(self, method: str, path: str, rng: random.Random) -> AfterCommit | None:
+        """The ``after_commit`` fault for a call that reached the handler, counting it; or None.
+
+        ``rng`` draws the fault's ``rate``, when it has one.
+        """
         fault = self.after_commit
-        if fault is None or not self.applies_to(method, path) or not fault.take():
+        if fault is None or not self.applies_to(method, path) or not fault.take(rng):
             return None
         return fault
 
@@ -325,8 +332,10 @@ class AfterCommit:
     delay_ms: float | None = None
     #: the status a ``status`` fault answers
     status: int | None = None
-    #: how many more matching calls the fault applies to; None is every one
+    #: how many more calls the fault acts on; None is no cap
     remaining: int | None = None
+    #: the probability that the fault acts on a matching call; None is every one
+    rate: float | None = None
 
     @classmethod
     def from_json(cls, value: Any) -> AfterCommit | None:
@@ -334,20 +343,20 @@ class AfterCommit:
             return None
         if not isinstance(value, dict):
             raise FaultPlanError('after_commit must be an object like {"kind": "drop", "mode": "close"}')
-        unknown = set(value) - {"kind", "mode", "stall_ms", "delay_ms", "status", "limit"}
+        unknown = set(value) - {"kind", "mode", "stall_ms", "delay_ms", "status", "limit", "rate"}
         if unknown:
             raise FaultPlanError(f"unknown after_commit settings: {', '.join(sorted(unknown))}")
         kind = value.get("kind")
         if kind not in AFTER_COMMIT_KINDS:
             raise FaultPlanError(f"after_commit kind must be one of {', '.join(AFTER_COMMIT_KINDS)}; got {kind!r}")
-        given = {k for k, v in value.items() if v is not None and k not in {"kind", "limit"}}
+        given = {k for k, v in value.items() if v is not None and k not in {"kind", "limit", "rate"}}
         takes = {"drop": {"mode", "stall_ms"}, "status": {"status"}, "slow": {"delay_ms"}}[kind]
         what = f"after_commit kind {kind}"
         if kind == "drop" and value.get("mode") == "close":
             takes, what = {"mode"}, "after_commit drop mode close"
         for name in sorted(given - takes):
             raise FaultPlanError(f"{what} takes no {name}")
-        fault = cls(kind=kind, remaining=_limit(value.get("limit")))
+        fault = cls(kind=kind, remaining=_limit(value.get("limit")), rate=_rate(value.get("rate")))
         if kind == "drop":
             mode = value.get("mode")
             if mode not in DROP_MODES:
@@ -375,15 +384,19 @@ class AfterCommit:
             shown["status"] = self.status
         else:
             shown["delay_ms"] = self.delay_ms
-        return shown | {"limit": self.remaining}
+        shown["limit"] = self.remaining
+        if self.rate is not None:
+            shown["rate"] = self.rate
+        return shown
 
-    def take(self) -> bool:
-        """Whether the fault applies to one more call; counts the call down from ``limit``."""
-        if self.remaining is None:
-            return True
-        if self.remaining <= 0:
+    def take(self, rng: random.Random) -> bool:
+        """Whether the fault acts on one more matching call: ``rate`` drawn, then counted down from ``limit``."""
+        if self.remaining is not None and self.remaining <= 0:
             return False
-        self.remaining -= 1
+        if self.rate is not None and rng.random() >= self.rate:
+            return False
+        if self.remaining is not None:
+            self.remaining -= 1
         return True
 
 
@@ -393,6 +406,16 @@ def _limit(value: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise FaultPlanError(f"after_commit limit must be a positive integer; got {value!r}")
     return value
+
+
+def _rate(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise FaultPlanError(f"after_commit rate must be a probability above 0 and at most 1; got {value!r}")
+    if not 0 < value <= 1:
+        raise FaultPlanError(f"after_commit rate must be a probability above 0 and at most 1; got {value!r}")
+    return float(value)
 
 
 def _milliseconds(value: Any, name: str) -> float:

@@ -144,7 +144,7 @@ class EmulatorMiddleware:
                 await emulator.respond_error(emulator.rate_limited_error(decision), scope, receive, call.send)
                 return
             extra = emulator.success_headers(decision)
-            fault = plan.take_after_commit(scope["method"], scope["path"])
+            fault = plan.take_after_commit(scope["method"], scope["path"], emulator.rng)
             call.after_commit = fault.kind if fault else None
             if fault is not None and fault.kind == "slow":
                 detached = True
