@@ -44,6 +44,23 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class RateLimitConfig(_Strict):
+    """A vendor rate limit: ``calls`` in any sliding window of ``seconds``."""
+
+    calls: int = Field(ge=1)
+    seconds: float = Field(gt=0)
+
+
+#: the kinds of read the read cache keeps, and how long each stays fresh by default (seconds)
+CACHE_KINDS: dict[str, float] = {
+    "destinations": 15.0,
+    "subscriptions": 15.0,
+    "catalog": 300.0,
+    "metrics": 60.0,
+    "fields": 120.0,
+}
+
+
 class WorkspaceConfig(_Strict):
     """One vendor workspace the gateway reaches."""
 
@@ -60,12 +77,34 @@ class WorkspaceConfig(_Strict):
     default_source_id: str | None = None
     timeout_seconds: float = Field(default=10.0, gt=0, le=120)
     max_concurrency: int = Field(default=8, ge=1, le=64)
+    #: consecutive failures meaning the vendor is unwell (unreachable, 5xx, timeouts) that open the
+    #: workspace's circuit: then calls fail at once, without touching the network
+    breaker_failures: int = Field(default=5, ge=1, le=1000)
+    #: how long an open circuit stays open before one call goes through as a probe
+    breaker_reset_seconds: float = Field(default=30.0, gt=0, le=3600)
+    #: this workspace's rate limits, where they differ from the vendor's documented ones
+    rate_limits: tuple[RateLimitConfig, ...] | None = None
+    #: how long each kind of read stays fresh in the read cache (see CACHE_KINDS); 0 turns it off
+    cache_ttl_seconds: dict[str, float] = Field(default_factory=dict)
 
     @field_validator("provider", mode="before")
     @classmethod
     def _provider_by_name(cls, value: object) -> object:
         # "segment" and "SEGMENT" both name a provider; anything else fails the enum check.
         return value.lower() if isinstance(value, str) else value
+
+    @field_validator("cache_ttl_seconds")
+    @classmethod
+    def _known_cache_kinds(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(CACHE_KINDS))
+        if unknown:
+            raise ValueError(f"unknown cache kinds {', '.join(unknown)}; known: {', '.join(CACHE_KINDS)}")
+        if any(ttl < 0 for ttl in value.values()):
+            raise ValueError("cache TTLs must not be negative")
+        return value
+
+    def cache_ttl(self, kind: str) -> float:
+        return self.cache_ttl_seconds.get(kind, CACHE_KINDS[kind])
 
     @model_validator(mode="after")
     def _zeotap_needs_workspace_id(self) -> WorkspaceConfig:
@@ -86,6 +125,10 @@ class ApiKeyConfig(_Strict):
     scopes: tuple[Scope, ...] = ("read",)
     #: workspace keys this key may see; "*" for all
     workspaces: tuple[str, ...] = ("*",)
+    #: the most of each workspace's vendor budget, and of the gateway's upstream calls a minute, this
+    #: key may spend, as a fraction; unset: an equal share with every other key (of the workspace),
+    #: so one key's flood always leaves the others room
+    share: float | None = Field(default=None, gt=0, le=1)
 
     def may_see(self, workspace_key: str) -> bool:
         return "*" in self.workspaces or workspace_key in self.workspaces
@@ -102,9 +145,29 @@ class GatewayOptions(_Strict):
     max_query_depth: int = Field(default=12, ge=2)
     max_aliases: int = Field(default=30, ge=1)
     max_tokens: int = Field(default=2000, ge=10)
+    #: the most upstream calls one operation may cost, priced before it runs (schema/cost.py). 500:
+    #: under Segment's 600 calls a minute, so no one query spends a vendor's whole minute; 14 times
+    #: the README's query (35) and the dashboard's (all four vendors, first 25, type labels and
+    #: subscriptions(first: 10): 33), GraphiQL's (16); a page of 100 with subscriptions,
+    #: deliveryMetrics, fields and type labels (308) passes; 30 aliased pages of 100 with
+    #: deliveryMetrics (3120), destinations nested through workspace four times (65104) and
+    #: nodes(ids:) with 2000 ids (4000) do not.
+    max_query_cost: int = Field(default=500, ge=1)
+    #: the most objects one answer may hold, which bounds its size. 20000: the README's query holds
+    #: 589, the dashboard's 326, a page of 100 with type settings and subscriptions(first: 100) (the
+    #: secrets sweep of the tests) 11302; destinations nested through workspace four times (1.76
+    #: million, the 59.6 MB answer) do not pass. (30 aliased pages with deliveryMetrics hold 6030:
+    #: not a large answer; their 3120 calls are what max_query_cost refuses.)
+    max_query_objects: int = Field(default=20000, ge=1)
+    #: the most ids one nodes(ids:) may ask for (each may cost a vendor call)
+    max_node_ids: int = Field(default=100, ge=1)
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
+    #: the upstream calls a minute the whole gateway may cause, shared among API keys (ApiKeyConfig.share)
+    upstream_calls_per_minute: int = Field(default=1200, ge=1)
     #: how long a request may wait for a vendor's rate budget before answering UPSTREAM_RATE_LIMITED
     rate_wait_seconds: float = Field(default=5.0, ge=0)
+    #: every GraphQL operation answers within this: no upstream call starts, retries or waits past it
+    request_deadline_seconds: float = Field(default=8.0, gt=0, le=600)
     health_ttl_seconds: float = Field(default=10.0, ge=0)
     #: how long a create's idempotencyKey is remembered
     idempotency_ttl_seconds: float = Field(default=24 * 3600, gt=0)
@@ -128,6 +191,17 @@ class Settings(_Strict):
 
     def workspace(self, key: str) -> WorkspaceConfig | None:
         return next((w for w in self.workspaces if w.key == key), None)
+
+    def vendor_shares(self, workspace_key: str) -> dict[str, float]:
+        """Each API key's share of this workspace's vendor budget, by key name."""
+        keys = [k for k in self.api_keys if k.may_see(workspace_key)]
+        return {k.name: k.share if k.share is not None else 1.0 / len(keys) for k in keys}
+
+    def call_quota(self, key_name: str) -> int:
+        """The upstream calls a minute, over every workspace, this API key may cause."""
+        key = next((k for k in self.api_keys if k.name == key_name), None)
+        share = key.share if key is not None and key.share is not None else 1.0 / max(1, len(self.api_keys))
+        return max(1, int(self.gateway.upstream_calls_per_minute * share))
 
     def authenticate(self, presented: str) -> ApiKeyConfig | None:
         """The API key whose hash matches ``presented``, compared in constant time."""

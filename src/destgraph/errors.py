@@ -16,6 +16,7 @@ DestgraphError
   BadCursorError                                  a cursor this API did not issue
   UnsupportedError                                the provider lacks the capability
   ForbiddenError                                  the API key may not do this
+  QuotaExceeded(retry_after)                      the API key spent its share of the gateway's calls
   UnauthenticatedError                            no API key, or an unknown one
   ConfigError                                     the gateway's configuration is unusable
 
@@ -137,6 +138,14 @@ class UnsupportedError(DestgraphError):
 
 class ForbiddenError(DestgraphError):
     """The API key may not do this."""
+
+
+class QuotaExceeded(DestgraphError):
+    """The API key spent its share of the upstream calls the gateway may make in a minute."""
+
+    def __init__(self, message: str, *, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class UnauthenticatedError(DestgraphError):

@@ -49,15 +49,21 @@ class Stack:
     upstreams: dict[str, Upstream]
     app: Any
 
-    async def query(self, query: str, variables: dict[str, Any] | None = None, *, key: str = API_KEY) -> dict[str, Any]:
+    async def query(
+        self, query: str, variables: dict[str, Any] | None = None, *, key: str = API_KEY, fresh: bool = False
+    ) -> dict[str, Any]:
+        """POST a query; ``fresh`` asks for reads from the vendors, past the gateway's read cache."""
+        headers = {"Authorization": f"Bearer {key}"}
+        if fresh:
+            headers["Cache-Control"] = "no-cache"
         response = await self.client.post(
-            "/graphql", json={"query": query, "variables": variables or {}}, headers={"Authorization": f"Bearer {key}"}
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
         )
         assert response.status_code == 200, response.text
         return response.json()
 
-    async def data(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        body = await self.query(query, variables)
+    async def data(self, query: str, variables: dict[str, Any] | None = None, *, fresh: bool = False) -> dict[str, Any]:
+        body = await self.query(query, variables, fresh=fresh)
         assert not body.get("errors"), body["errors"]
         return body["data"]
 
@@ -88,7 +94,10 @@ class Stack:
         return total
 
 
-def stack_settings(extra_keys: list[dict[str, Any]] | None = None, **gateway: Any) -> Any:
+def stack_settings(
+    extra_keys: list[dict[str, Any]] | None = None, *, workspace_options: dict[str, Any] | None = None, **gateway: Any
+) -> Any:
+    """The stack's settings; ``workspace_options`` (e.g. breaker_failures) go to every workspace."""
     document = {
         "gateway": gateway,
         "workspaces": [
@@ -114,17 +123,23 @@ def stack_settings(extra_keys: list[dict[str, Any]] | None = None, **gateway: An
             *(extra_keys or []),
         ],
     }
+    for workspace in document["workspaces"]:
+        workspace.update(workspace_options or {})
     return settings_from_dict(document, {TOKEN_ENV: DEFAULT_TOKEN})
 
 
 async def build_stack(
-    *, destinations: int = 40, extra_keys: list[dict[str, Any]] | None = None, **gateway: Any
+    *,
+    destinations: int = 40,
+    extra_keys: list[dict[str, Any]] | None = None,
+    workspace_options: dict[str, Any] | None = None,
+    **gateway: Any,
 ) -> Stack:
     emulators = {
         name: create_emulator(name, options=SeedOptions(seed=1, destinations=destinations)) for name in WORKSPACES
     }
     transports = {WORKSPACES[name]: httpx.ASGITransport(app=app) for name, app in emulators.items()}
-    app = create_app(stack_settings(extra_keys, **gateway), transports=transports)
+    app = create_app(stack_settings(extra_keys, workspace_options=workspace_options, **gateway), transports=transports)
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway", timeout=30)
     upstreams = {
         name: Upstream(name, httpx.AsyncClient(transport=httpx.ASGITransport(app=emulator), base_url="http://emulator"))

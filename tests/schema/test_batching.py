@@ -43,9 +43,13 @@ async def test_nodes_of_ten_zeotap_destinations_cost_one_list_call(stack: Stack)
         ]["nodes"]
     ]
     await stack.clear_calls()
-    data = await stack.data("query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Destination { name } } }", {"ids": ids})
+    query = "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Destination { name } } }"
+    data = await stack.data(query, {"ids": ids}, fresh=True)
     assert [n["id"] for n in data["nodes"]] == ids
     assert _routes(await stack.upstreams["zeotap"].calls()) == ["GET /api/v1/workspaces/{workspace_id}/destinations"]
+    assert await stack.total_calls() == 1
+    # Read again without asking for fresh reads: the read cache answers, Zeotap is not called.
+    await stack.data(query, {"ids": ids})
     assert await stack.total_calls() == 1
 
 
@@ -57,7 +61,7 @@ async def test_nodes_of_nimriz_destinations_cost_one_list_call(stack: Stack) -> 
         ]["nodes"]
     ]
     await stack.clear_calls()
-    await stack.data("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ids})
+    await stack.data("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ids}, fresh=True)
     assert len(await stack.upstreams["nimriz"].calls()) == 1
 
 

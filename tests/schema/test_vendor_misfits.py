@@ -27,6 +27,11 @@ PER_WORKSPACE = """
 """
 
 
+async def read_fresh(stack: Stack, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Read past the gateway's read cache: the vendor's (mangled) answer is what is under test."""
+    return await stack.query(query, variables, fresh=True)
+
+
 async def corrupt(stack: Stack, vendor: str, path: str, kind: str, field: str | None = None, **extra: Any) -> None:
     plan: dict[str, Any] = {"kind": kind}
     if field is not None:
@@ -60,7 +65,7 @@ async def test_a_list_answer_that_is_not_json_fails_only_its_workspace(stack: St
     expected = await counts(stack)
     await corrupt(stack, vendor, LIST_ROUTES[vendor], kind)
 
-    body = await stack.query(PER_WORKSPACE)
+    body = await read_fresh(stack, PER_WORKSPACE)
 
     index = list(WORKSPACES).index(vendor)
     assert_coded(body, vendor, ["workspaces", index, "destinations"])
@@ -77,7 +82,7 @@ async def test_one_unreadable_row_is_left_out_and_reported_and_its_page_stands(
     expected = await counts(stack)
     await corrupt(stack, vendor, LIST_ROUTES[vendor], kind, "id", limit=1)
 
-    body = await stack.query(PER_WORKSPACE)
+    body = await read_fresh(stack, PER_WORKSPACE)
 
     error = assert_coded(body, vendor, ["workspaces", list(WORKSPACES).index(vendor), "destinations"])
     assert "id" in error["message"]
@@ -99,8 +104,8 @@ async def test_a_lookup_of_an_unreadable_destination_fails_that_node_alone(stack
     await corrupt(stack, vendor, routes.get(vendor, LIST_ROUTES[vendor]), "wrong_type", "name", limit=1)
     ids = [broken["id"], healthy["id"], *others]
 
-    body = await stack.query(
-        "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Destination { name } } }", {"ids": ids}
+    body = await read_fresh(
+        stack, "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Destination { name } } }", {"ids": ids}
     )
 
     assert_coded(body, vendor, ["nodes", 0])
@@ -113,9 +118,10 @@ async def test_a_lookup_of_an_unreadable_destination_fails_that_node_alone(stack
 async def test_unreadable_subscriptions_empty_that_field_alone(stack: Stack) -> None:
     await corrupt(stack, "segment", r"/subscriptions$", "wrong_type", "enabled")
 
-    body = await stack.query(
+    body = await read_fresh(
+        stack,
         "{ destinations(first: 100, filter: {providers: [SEGMENT, NIMRIZ]}) { nodes { provider name"
-        " subscriptions { totalCount nodes { name } } } } }"
+        " subscriptions { totalCount nodes { name } } } } }",
     )
 
     assert body["data"] is not None
@@ -140,7 +146,7 @@ async def test_an_unreadable_catalog_fails_its_workspace_and_the_others_list(
 ) -> None:
     await corrupt(stack, vendor, route, "wrong_type", field, limit=1)
 
-    body = await stack.query("{ destinationTypes(first: 100) { totalCount nodes { provider key } } }")
+    body = await read_fresh(stack, "{ destinationTypes(first: 100) { totalCount nodes { provider key } } }")
 
     assert_coded(body, vendor, ["destinationTypes"])
     providers = {n["provider"] for n in body["data"]["destinationTypes"]["nodes"]}
@@ -150,8 +156,8 @@ async def test_an_unreadable_catalog_fails_its_workspace_and_the_others_list(
 async def test_an_unreadable_type_lookup_nulls_the_type_alone(stack: Stack) -> None:
     await corrupt(stack, "ours", r"^/rest/v1/destinations/types$", "truncate")
 
-    body = await stack.query(
-        "query { destinations(first: 5, filter: {providers: [OURS]}) { nodes { name type { label } } } }"
+    body = await read_fresh(
+        stack, "query { destinations(first: 5, filter: {providers: [OURS]}) { nodes { name type { label } } } }"
     )
 
     assert body["data"] is not None
@@ -164,8 +170,9 @@ async def test_an_unreadable_type_lookup_nulls_the_type_alone(stack: Stack) -> N
 async def test_unreadable_delivery_metrics_null_that_field_alone(stack: Stack) -> None:
     await corrupt(stack, "segment", r"/delivery-metrics$", "wrong_type", "metrics")
 
-    body = await stack.query(
-        "{ destinations(first: 3, filter: {providers: [SEGMENT]}) { nodes { name deliveryMetrics { successes } } } }"
+    body = await read_fresh(
+        stack,
+        "{ destinations(first: 3, filter: {providers: [SEGMENT]}) { nodes { name deliveryMetrics { successes } } } }",
     )
 
     nodes = body["data"]["destinations"]["nodes"]
@@ -177,8 +184,8 @@ async def test_unreadable_delivery_metrics_null_that_field_alone(stack: Stack) -
 async def test_unreadable_field_descriptions_null_that_field_alone(stack: Stack) -> None:
     await corrupt(stack, "zeotap", r"/fields$", "drop_field", "name")
 
-    body = await stack.query(
-        "{ destinations(first: 2, filter: {providers: [ZEOTAP]}) { nodes { name fields { name } } } }"
+    body = await read_fresh(
+        stack, "{ destinations(first: 2, filter: {providers: [ZEOTAP]}) { nodes { name fields { name } } } }"
     )
 
     nodes = body["data"]["destinations"]["nodes"]
@@ -191,7 +198,7 @@ async def test_no_secret_reaches_a_misfit_message(stack: Stack) -> None:
     secrets = (await stack.upstreams["ours"].control.get("/_emulator/secrets")).json()
     await corrupt(stack, "ours", LIST_ROUTES["ours"], "wrong_type", "settings", limit=3)
 
-    body = await stack.query("{ destinations(first: 100) { nodes { id } } }")
+    body = await read_fresh(stack, "{ destinations(first: 100) { nodes { id } } }")
 
     text = str(body.get("errors"))
     assert body.get("errors")
@@ -211,7 +218,8 @@ async def test_an_unreadable_sync_list_fails_the_delete_plan_with_a_code(stack: 
     target = (await stack.destinations_of("ZEOTAP"))[0]["id"]
     await corrupt(stack, "zeotap", r"/syncs$", "drop_field", "destination_id")
 
-    body = await stack.query(
+    body = await read_fresh(
+        stack,
         "mutation($id: ID!) { deleteDestination(input: {id: $id, dryRun: true}) { deletedId userErrors { code } } }",
         {"id": target},
     )

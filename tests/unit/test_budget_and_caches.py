@@ -34,6 +34,7 @@ async def test_sliding_window_admits_exactly_the_budget_in_any_window() -> None:
     window = SlidingWindow(RateBudget(calls=3, seconds=1), clock=clock)
     for _ in range(3):
         await window.acquire(patience=0)
+        window.release()
     with pytest.raises(BudgetExhausted) as refused:
         await window.acquire(patience=0.5)
     assert refused.value.wait == pytest.approx(1.0)
@@ -45,9 +46,11 @@ async def test_a_multi_step_write_takes_all_its_turns_or_none() -> None:
     clock = FakeClock()
     window = SlidingWindow(RateBudget(calls=5, seconds=60), clock=clock)
     await window.acquire(patience=0, count=3)
+    window.release(3)
     with pytest.raises(BudgetExhausted):
         await window.acquire(patience=0, count=3)  # only two turns left: take none
     await window.acquire(patience=0, count=2)
+    window.release(2)
     with pytest.raises(BudgetExhausted) as refused:
         await window.acquire(patience=0)
     assert refused.value.wait == pytest.approx(60)
@@ -55,10 +58,37 @@ async def test_a_multi_step_write_takes_all_its_turns_or_none() -> None:
         await window.acquire(patience=1000, count=6)  # more than the budget can ever hold
 
 
+async def test_a_call_leaves_the_window_a_full_window_after_it_finished_not_after_it_began() -> None:
+    """The vendor counts a call when it arrives, after the gateway took its turn: counting from the
+    end keeps the gateway's log a superset of the vendor's, also at the window's edge."""
+    clock = FakeClock()
+    window = SlidingWindow(RateBudget(calls=2, seconds=1), clock=clock)
+    await window.acquire(patience=0, count=2)
+    clock.now += 0.3  # the two calls take 0.3 s
+    window.release(2)
+    clock.now += 0.8  # one second after they began, 0.8 s after they finished
+    assert window.wait_needed() == pytest.approx(0.2)
+    clock.now += 0.2
+    assert window.wait_needed() == 0
+
+
+async def test_calls_in_flight_hold_the_window_until_they_finish() -> None:
+    clock = FakeClock()
+    window = SlidingWindow(RateBudget(calls=1, seconds=1), clock=clock)
+    await window.acquire(patience=0)
+    clock.now += 5  # still in flight: it may arrive at the vendor any moment
+    with pytest.raises(BudgetExhausted):
+        await window.acquire(patience=0)
+    window.release()
+    clock.now += 1
+    await window.acquire(patience=0)
+
+
 async def test_budgets_are_shared_by_name_and_separate_across_names() -> None:
     budgets = InMemoryBudgets(clock=FakeClock())
     limit = RateBudget(calls=2, seconds=60)
     await budgets.acquire("zeotap:ws:1", limit, patience=0, count=2)
+    await budgets.release("zeotap:ws:1", limit, count=2)
     with pytest.raises(BudgetExhausted):
         await budgets.acquire("zeotap:ws:1", limit, patience=0)
     await budgets.acquire("zeotap:other:1", limit, patience=0)

@@ -9,8 +9,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from prometheus_client import CollectorRegistry, Histogram
+from prometheus_client import CollectorRegistry, Gauge, Histogram
 from prometheus_client import Counter as PromCounter
+
+#: the value of destgraph_circuit_state for each state of a circuit
+CIRCUIT_GAUGE = {"closed": 0, "half_open": 1, "open": 2}
 
 
 @dataclass
@@ -38,6 +41,18 @@ class CallAccounting:
             ["provider", "workspace"],
             registry=self.registry,
         )
+        self._circuit = Gauge(
+            "destgraph_circuit_state",
+            "Circuit breaker of each workspace: 0 closed, 1 half-open (a probe is out), 2 open.",
+            ["provider", "workspace"],
+            registry=self.registry,
+        )
+        self._refused = PromCounter(
+            "destgraph_circuit_refused",
+            "Upstream calls refused by an open circuit, without touching the network.",
+            ["provider", "workspace"],
+            registry=self.registry,
+        )
 
     def record(self, *, provider: str, workspace: str, endpoint: str, status: str, seconds: float) -> None:
         self._calls.labels(provider, workspace, endpoint, status).inc()
@@ -46,6 +61,13 @@ class CallAccounting:
 
     def joined(self, *, provider: str, workspace: str) -> None:
         self._joined.labels(provider, workspace).inc()
+
+    def circuit(self, *, provider: str, workspace: str, state: str) -> None:
+        """The workspace's circuit as last seen: ``closed``, ``half_open`` or ``open``."""
+        self._circuit.labels(provider, workspace).set(CIRCUIT_GAUGE[state])
+
+    def refused(self, *, provider: str, workspace: str) -> None:
+        self._refused.labels(provider, workspace).inc()
 
     def total(self, *, workspace: str | None = None) -> int:
         return sum(n for (_, ws, _, _), n in self.tally.items() if workspace in (None, ws))

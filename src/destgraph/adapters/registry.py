@@ -17,7 +17,8 @@ from destgraph.adapters.contract import VendorAdapter
 from destgraph.adapters.upstream import MessageExtractor, RequestUpstream, UpstreamClient
 from destgraph.config import WorkspaceConfig
 from destgraph.domain.models import Provider
-from destgraph.state import BudgetPort, LockPort, RateBudget
+from destgraph.state import BudgetPort, CachePort, LockPort, RateBudget
+from destgraph.state.ports import BreakerPort
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,10 @@ def build_client(
     accounting: CallAccounting,
     rate_wait_seconds: float,
     budgets: BudgetPort | None = None,
+    shares: Mapping[str, float] | None = None,
+    cache: CachePort | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    breakers: BreakerPort | None = None,
 ) -> UpstreamClient:
     profile = profile_for(workspace.provider)
     return UpstreamClient(
@@ -58,12 +62,22 @@ def build_client(
         headers=profile.headers(workspace),
         extract_message=profile.extract_message,
         accounting=accounting,
-        budgets=profile.budgets,
+        budgets=_budgets_of(workspace, profile),
         write_budgets=profile.write_budgets,
         budget_port=budgets,
+        shares=shares,
+        cache=cache,
         rate_wait_seconds=rate_wait_seconds,
         transport=transport,
+        breakers=breakers,
     )
+
+
+def _budgets_of(workspace: WorkspaceConfig, profile: VendorProfile) -> tuple[RateBudget, ...]:
+    """The workspace's configured rate limits, else the vendor's documented ones."""
+    if workspace.rate_limits is None:
+        return profile.budgets
+    return tuple(RateBudget(calls=limit.calls, seconds=limit.seconds) for limit in workspace.rate_limits)
 
 
 def build_adapter(upstream: RequestUpstream, locks: LockPort) -> VendorAdapter:

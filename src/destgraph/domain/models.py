@@ -39,6 +39,14 @@ class HealthStatus(enum.Enum):
     AUTH_FAILED = "AUTH_FAILED"
 
 
+class CircuitState(enum.Enum):
+    """A workspace's circuit breaker: closed (calls go), open (refused at once), half-open (one probe)."""
+
+    CLOSED = "CLOSED"
+    OPEN = "OPEN"
+    HALF_OPEN = "HALF_OPEN"
+
+
 class TypeStatus(enum.Enum):
     AVAILABLE = "AVAILABLE"
     BETA = "BETA"
@@ -289,6 +297,7 @@ class WorkspaceHealth:
     checked_at: datetime
     latency_ms: float | None = None
     message: str | None = None
+    circuit: CircuitState = CircuitState.CLOSED
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ class ErrorCode(enum.Enum):
     UNSUPPORTED = "UNSUPPORTED"
     UPSTREAM_AUTH_FAILED = "UPSTREAM_AUTH_FAILED"
     UPSTREAM_RATE_LIMITED = "UPSTREAM_RATE_LIMITED"
+    RATE_LIMITED = "RATE_LIMITED"
     UPSTREAM_UNAVAILABLE = "UPSTREAM_UNAVAILABLE"
     UPSTREAM_TIMEOUT = "UPSTREAM_TIMEOUT"
     UPSTREAM_ERROR = "UPSTREAM_ERROR"
@@ -53,16 +54,9 @@ CODES: tuple[tuple[type[errors.DestgraphError], ErrorCode], ...] = (
     (errors.BadCursorError, ErrorCode.BAD_CURSOR),
     (errors.UnsupportedError, ErrorCode.UNSUPPORTED),
     (errors.ForbiddenError, ErrorCode.FORBIDDEN),
+    (errors.QuotaExceeded, ErrorCode.RATE_LIMITED),
     (errors.UnauthenticatedError, ErrorCode.UNAUTHENTICATED),
     (errors.ConfigError, ErrorCode.INTERNAL),
-)
-
-#: validation messages of the query limits, which graphql-core reports without an original error
-_LIMIT_MESSAGES = (
-    "exceeds maximum operation depth",
-    "maximum number of aliases",
-    "maximum number of tokens",
-    "too complex",
 )
 
 INTERNAL_MESSAGE = "Internal error; the gateway logged it with this request's id."
@@ -87,6 +81,8 @@ def extensions_for(error: errors.DestgraphError) -> dict[str, Any]:
         )
     if isinstance(error, errors.InvalidInputError) and error.field:
         extensions["field"] = list(error.field)
+    if isinstance(error, errors.QuotaExceeded):
+        extensions.update(retryable=True, retryAfter=error.retry_after)
     return extensions
 
 
@@ -95,13 +91,10 @@ def to_graphql_error(error: GraphQLError, request_id: str | None) -> GraphQLErro
     if isinstance(original, errors.DestgraphError):
         message, extensions = original.message, extensions_for(original)
     elif original is None or isinstance(original, GraphQLError):
-        # graphql-core's own findings (syntax, validation, variable coercion): the request is at fault.
-        code = ErrorCode.QUERY_TOO_COMPLEX if any(m in error.message for m in _LIMIT_MESSAGES) else None
+        # graphql-core's own findings (syntax, validation, variable coercion): the request is at fault,
+        # BAD_REQUEST unless the error carries its code (the query limits: limit_error).
         message = error.message
-        given = error.extensions or {}
-        extensions = {"code": (code or ErrorCode.BAD_REQUEST).value, **given}
-        if "code" in given:
-            extensions["code"] = given["code"]
+        extensions = {"code": ErrorCode.BAD_REQUEST.value, **(error.extensions or {})}
     else:
         logger.error("unexpected error (request %s)", request_id, exc_info=original)
         message, extensions = INTERNAL_MESSAGE, {"code": ErrorCode.INTERNAL.value}
@@ -115,6 +108,22 @@ def to_graphql_error(error: GraphQLError, request_id: str | None) -> GraphQLErro
         path=error.path,
         extensions=extensions,
     )
+
+
+def limit_error(
+    message: str,
+    *,
+    limit: str,
+    maximum: int,
+    requested: int | None = None,
+    nodes: Any = None,
+) -> GraphQLError:
+    """The error of a query over one of its limits (depth, aliases, tokens, cost, objects, node ids):
+    QUERY_TOO_COMPLEX, naming the GatewayOptions field (``limit``), its value and what was asked."""
+    extensions: dict[str, Any] = {"code": ErrorCode.QUERY_TOO_COMPLEX.value, "limit": limit, "maximum": maximum}
+    if requested is not None:
+        extensions["requested"] = requested
+    return GraphQLError(message, nodes=nodes, extensions=extensions)
 
 
 def partial_error(error: errors.DestgraphError, path: tuple[str | int, ...], request_id: str | None) -> GraphQLError:

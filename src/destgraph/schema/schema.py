@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import strawberry
-from graphql import GraphQLError
-from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from graphql import ExecutionResult, GraphQLError
+from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
+from strawberry.extensions import AddValidationRules, SchemaExtension, ValidationCache
 from strawberry.types import ExecutionContext
 
 from destgraph.adapters.scope import open_scope
 from destgraph.config import GatewayOptions
+from destgraph.errors import QuotaExceeded
+from destgraph.schema.cost import QueryCost, QueryPricing
 from destgraph.schema.errors import ErrorCode, ErrorCodes
 from destgraph.schema.mutations.destinations import DestinationMutations
 from destgraph.schema.mutations.subscriptions import SubscriptionMutations
@@ -31,6 +26,7 @@ from destgraph.schema.types.catalog import DestinationType
 from destgraph.schema.types.destination import Destination
 from destgraph.schema.types.subscription import DestinationSubscription
 from destgraph.schema.types.workspace import Workspace
+from destgraph.services import quota
 
 
 class CallScoping(SchemaExtension):
@@ -44,6 +40,25 @@ class CallScoping(SchemaExtension):
             return
         with open_scope(scope):
             yield
+
+
+class CallQuota(SchemaExtension):
+    """Each API key's share of the gateway's upstream calls a minute (services/quota.py)."""
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        context = self.execution_context
+        session = getattr(context.context, "session", None)
+        scope = getattr(context.context, "scope", None)
+        if session is None or scope is None or context.result is not None:
+            yield
+            return
+        before = scope.calls
+        try:
+            await quota.admit(session)
+        except QuotaExceeded as exc:
+            context.result = ExecutionResult(data=None, errors=[GraphQLError(exc.message, original_error=exc)])
+        yield
+        await quota.charge(session, scope.calls - before)
 
 
 class Schema(strawberry.Schema):
@@ -78,19 +93,25 @@ class Subscription(TestSubscriptions):
 
 def build_schema(options: GatewayOptions | None = None) -> strawberry.Schema:
     options = options or GatewayOptions()
+    # Built once per schema: the limit rules (the same classes every request, so the validation
+    # cache below can hit) and the recent prices.
+    pricing = QueryPricing(options)
+    no_introspection: list[type[ASTValidationRule]] = [NoSchemaIntrospectionCustomRule]
     # Factories, so each request gets fresh extension instances.
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         CallScoping,
         ErrorCodes,
-        lambda: QueryDepthLimiter(max_depth=options.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=options.max_aliases),
-        lambda: MaxTokensLimiter(max_token_count=options.max_tokens),
+        # depth, aliases and tokens, then the price of the operation before it runs: each limit
+        # answers QUERY_TOO_COMPLEX; every answer carries extensions.cost
+        lambda: QueryCost(pricing),
+        # after the price: a refused operation costs no share
+        CallQuota,
         # The same few documents arrive again and again: validate each once. (ParserCache is left
         # out: with it a syntax error escapes ErrorCodes and loses its extensions.code.)
         lambda: ValidationCache(maxsize=256),
     ]
     if not options.introspection:
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+        extensions.append(lambda: AddValidationRules(no_introspection))
     return Schema(
         query=Query,
         mutation=Mutation,

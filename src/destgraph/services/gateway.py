@@ -64,7 +64,10 @@ class Gateway:
                 accounting=self.accounting,
                 rate_wait_seconds=settings.gateway.rate_wait_seconds,
                 budgets=self.state.budgets,
+                shares=settings.vendor_shares(ws.key),
+                cache=self.state.cache,
                 transport=transports.get(ws.key),
+                breakers=self.state.breakers,
             )
             for ws in settings.workspaces
         }

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from datetime import UTC, datetime
 
+from destgraph.adapters.breaker import circuit_state
 from destgraph.domain.models import Capabilities, HealthStatus, WorkspaceHealth
 from destgraph.errors import UpstreamAuthFailed, UpstreamError, UpstreamRateLimited
 from destgraph.services.gateway import Session
@@ -18,7 +20,21 @@ def capabilities(session: Session, workspace_key: str) -> Capabilities:
 
 
 async def health(session: Session, workspace_key: str) -> WorkspaceHealth:
+    """The last probe of the workspace (cached for health_ttl_seconds), with its circuit as it is now.
+
+    While the circuit is open (or its one probe is out) the vendor is not called: UNREACHABLE, and
+    when it will be probed. Once a probe is due, this probe may be the one.
+    """
     adapter = session.adapter(workspace_key)
+    breaker = session.gateway.clients[workspace_key].breaker
+    circuit = await breaker.view()
+    if circuit.state == "half_open" or (circuit.state == "open" and circuit.probe_in > 0):
+        return WorkspaceHealth(
+            status=HealthStatus.UNREACHABLE,
+            checked_at=datetime.now(UTC),
+            message=breaker.describe(circuit),
+            circuit=circuit_state(circuit),
+        )
 
     async def probe() -> WorkspaceHealth:
         started = time.perf_counter()
@@ -38,4 +54,9 @@ async def health(session: Session, workspace_key: str) -> WorkspaceHealth:
             status=status, checked_at=datetime.now(UTC), latency_ms=round(latency, 2), message=message
         )
 
-    return await session.gateway.health.get(workspace_key, probe)
+    if circuit.state == "open":
+        found = await probe()  # the circuit's probe: a probe from before it opened is no answer now
+    else:
+        found = await session.gateway.health.get(workspace_key, probe)
+    now = circuit_state(await breaker.view())
+    return found if found.circuit is now else dataclasses.replace(found, circuit=now)

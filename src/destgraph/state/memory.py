@@ -17,6 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from destgraph.state.ports import (
+    BreakerAdmission,
+    BreakerOutcome,
+    BreakerPolicy,
+    BreakerPort,
+    BreakerStateName,
+    BreakerView,
     BudgetExhausted,
     BudgetPort,
     CachePort,
@@ -32,31 +38,54 @@ from destgraph.state.ports import (
 Clock = Callable[[], float]
 
 
+#: an acquired call not released within this long is taken as finished then (a caller that raised
+#: between acquiring and finishing must not hold a slot forever)
+IN_FLIGHT_LIMIT_SECONDS = 120.0
+#: how often a caller waiting on calls still in flight looks again
+IN_FLIGHT_POLL_SECONDS = 0.02
+
+
 @dataclass
 class SlidingWindow:
-    """N calls in any sliding window of ``seconds``, as vendors count: a log of the calls sent.
+    """N calls in any sliding window of ``seconds``, as vendors count: a log of the calls made.
 
-    A token bucket admits a full bucket plus its refill within one window, up to twice the vendor's
-    limit, and the vendor then answers 429; a sliding log admits exactly what the vendor admits.
+    A call occupies the window from when it is acquired, and leaves it ``seconds`` after it
+    FINISHED (its reply arrived): the vendor counted it when it arrived, which is no later than
+    that. So the log always holds at least what the vendor's window holds, and the gateway's own
+    pacing never draws a 429, also exactly at the window's edge. (A token bucket admits a full bucket
+    plus its refill within one window, up to twice the vendor's limit.)
     """
 
     budget: RateBudget
     clock: Clock = time.monotonic
-    _sent: deque[float] = field(default_factory=deque)
+    #: when the calls still in flight were acquired, oldest first
+    _in_flight: deque[float] = field(default_factory=deque)
+    #: when the finished calls finished, oldest first
+    _finished: deque[float] = field(default_factory=deque)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def wait_needed(self, count: int = 1) -> float:
-        """Seconds until ``count`` more calls fit in the window (inf when they never can)."""
+        """Seconds until ``count`` more calls fit (inf when they never can; a short poll while the
+        calls that must leave first are still in flight)."""
+        return self._wait(count)[0]
+
+    def _wait(self, count: int) -> tuple[float, bool]:
+        """(seconds to wait, whether that is known exactly rather than a poll of calls in flight)."""
         if count > self.budget.calls:
-            return float("inf")
+            return float("inf"), True
         now = self.clock()
-        while self._sent and self._sent[0] <= now - self.budget.seconds:
-            self._sent.popleft()
-        room = self.budget.calls - len(self._sent)
+        while self._in_flight and self._in_flight[0] <= now - IN_FLIGHT_LIMIT_SECONDS:
+            self._finished.append(self._in_flight.popleft() + IN_FLIGHT_LIMIT_SECONDS)
+        while self._finished and self._finished[0] <= now - self.budget.seconds:
+            self._finished.popleft()
+        room = self.budget.calls - len(self._in_flight) - len(self._finished)
         if room >= count:
-            return 0.0
-        # The (count - room)-th oldest call must leave the window first.
-        return self._sent[count - room - 1] + self.budget.seconds - now
+            return 0.0, True
+        must_leave = count - room
+        if must_leave <= len(self._finished):
+            # The must_leave-th oldest finished call must leave the window first.
+            return self._finished[must_leave - 1] + self.budget.seconds - now, True
+        return IN_FLIGHT_POLL_SECONDS, False
 
     async def acquire(self, patience: float, count: int = 1) -> None:
         """Take ``count`` calls at once, waiting up to ``patience`` seconds for room.
@@ -65,14 +94,28 @@ class SlidingWindow:
         step has its turn now (or within the patience), or none is taken.
         """
         async with self._lock:  # first come, first served
-            wait = self.wait_needed(count)
-            if wait > patience:
-                raise BudgetExhausted(wait)
-            if wait > 0:
-                await asyncio.sleep(wait)
-                self.wait_needed(count)
-            now = self.clock()
-            self._sent.extend([now] * count)
+            deadline = self.clock() + patience
+            while True:
+                wait, exact = self._wait(count)
+                if wait <= 0:
+                    break
+                remaining = deadline - self.clock()
+                if (exact and wait > remaining) or (not exact and remaining <= 0):
+                    raise BudgetExhausted(wait)
+                await asyncio.sleep(min(wait, remaining))
+            self._in_flight.extend([self.clock()] * count)
+
+    def spend(self, count: int) -> None:
+        """``count`` calls made and finished now, whether or not they fit."""
+        now = self.clock()
+        self._finished.extend([now] * count)
+
+    def release(self, count: int = 1) -> None:
+        """``count`` calls acquired before have finished now."""
+        now = self.clock()
+        for _ in range(min(count, len(self._in_flight))):
+            self._in_flight.popleft()
+            self._finished.append(now)
 
 
 class InMemoryBudgets(BudgetPort):
@@ -82,11 +125,23 @@ class InMemoryBudgets(BudgetPort):
         self._clock = clock
         self._windows: dict[str, SlidingWindow] = {}
 
-    async def acquire(self, name: str, budget: RateBudget, *, patience: float, count: int = 1) -> None:
+    def _window(self, name: str, budget: RateBudget) -> SlidingWindow:
         window = self._windows.get(name)
         if window is None or window.budget != budget:
             window = self._windows[name] = SlidingWindow(budget, clock=self._clock)
-        await window.acquire(patience, count=count)
+        return window
+
+    async def acquire(self, name: str, budget: RateBudget, *, patience: float, count: int = 1) -> None:
+        await self._window(name, budget).acquire(patience, count=count)
+
+    async def release(self, name: str, budget: RateBudget, *, count: int = 1) -> None:
+        self._window(name, budget).release(count)
+
+    async def wait(self, name: str, budget: RateBudget) -> float:
+        return self._window(name, budget).wait_needed()
+
+    async def spend(self, name: str, budget: RateBudget, *, count: int) -> None:
+        self._window(name, budget).spend(count)
 
 
 class InMemoryLocks(LockPort):
@@ -176,6 +231,70 @@ class InMemoryIdempotency(IdempotencyPort):
         return current.record if current else None
 
 
+@dataclass
+class _Circuit:
+    state: BreakerStateName = "closed"
+    failures: int = 0
+    opened_at: float = 0.0
+    probe_started: float = 0.0
+
+
+class InMemoryBreakers(BreakerPort):
+    """One circuit per name, in a dict; each method is one step with no await inside, so atomic."""
+
+    def __init__(self, *, clock: Clock = time.monotonic) -> None:
+        self._clock = clock
+        self._circuits: dict[str, _Circuit] = {}
+
+    def _circuit(self, name: str) -> _Circuit:
+        circuit = self._circuits.get(name)
+        if circuit is None:
+            circuit = self._circuits[name] = _Circuit()
+        return circuit
+
+    @staticmethod
+    def _view(circuit: _Circuit, policy: BreakerPolicy, now: float) -> BreakerView:
+        if circuit.state == "open":
+            return BreakerView("open", circuit.failures, max(0.0, circuit.opened_at + policy.reset_seconds - now))
+        return BreakerView(circuit.state, circuit.failures)
+
+    async def admit(self, name: str, policy: BreakerPolicy) -> BreakerAdmission:
+        circuit, now = self._circuit(name), self._clock()
+        if circuit.state == "half_open" and now - circuit.probe_started >= policy.reset_seconds:
+            # A probe that never settled (its caller vanished) gives its turn up after a reset period.
+            circuit.state = "open"
+        if circuit.state == "closed":
+            return BreakerAdmission(allowed=True, probe=False, view=self._view(circuit, policy, now))
+        if circuit.state == "open" and now >= circuit.opened_at + policy.reset_seconds:
+            circuit.state, circuit.probe_started = "half_open", now
+            return BreakerAdmission(allowed=True, probe=True, view=self._view(circuit, policy, now))
+        return BreakerAdmission(allowed=False, probe=False, view=self._view(circuit, policy, now))
+
+    async def settle(self, name: str, policy: BreakerPolicy, outcome: BreakerOutcome, *, probe: bool) -> BreakerView:
+        circuit, now = self._circuit(name), self._clock()
+        if probe:
+            if circuit.state == "half_open":
+                if outcome == "success":
+                    circuit.state, circuit.failures = "closed", 0
+                elif outcome == "failure":
+                    circuit.state, circuit.opened_at = "open", now
+                else:
+                    # Nothing learned: the turn is free, and the reset period has passed already.
+                    circuit.state = "open"
+        elif circuit.state == "closed":
+            if outcome == "failure":
+                circuit.failures += 1
+                if circuit.failures >= policy.failures:
+                    circuit.state, circuit.opened_at = "open", now
+            elif outcome == "success":
+                circuit.failures = 0
+        return self._view(circuit, policy, now)
+
+    async def view(self, name: str, policy: BreakerPolicy) -> BreakerView:
+        circuit = self._circuits.get(name) or _Circuit()
+        return self._view(circuit, policy, self._clock())
+
+
 class InMemoryCache(CachePort):
     """Entries in a dict with their expiry; expired ones are dropped when read."""
 
@@ -208,6 +327,8 @@ class StatePorts:
     locks: LockPort
     budgets: BudgetPort
     cache: CachePort
+    #: circuit breakers of the vendor workspaces
+    breakers: BreakerPort = field(default_factory=InMemoryBreakers)
 
     @classmethod
     def in_memory(cls, *, clock: Clock = time.monotonic) -> StatePorts:
@@ -216,4 +337,5 @@ class StatePorts:
             locks=InMemoryLocks(),
             budgets=InMemoryBudgets(clock=clock),
             cache=InMemoryCache(clock=clock),
+            breakers=InMemoryBreakers(clock=clock),
         )

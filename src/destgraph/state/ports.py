@@ -82,10 +82,84 @@ class LockPort(Protocol):
 
 
 class BudgetPort(Protocol):
-    """Rate budgets by name: a vendor's documented limit, shared by everyone calling that workspace."""
+    """Rate budgets by name: a vendor's documented limit, shared by everyone calling that workspace.
+
+    A call occupies its budget from ``acquire`` and, once ``release``d, for the window's length after
+    it finished: the vendor counted it on arrival, which is no later than that.
+    """
 
     async def acquire(self, name: str, budget: RateBudget, *, patience: float, count: int = 1) -> None:
         """Take ``count`` calls at once, waiting up to ``patience`` seconds; else BudgetExhausted."""
+        ...
+
+    async def release(self, name: str, budget: RateBudget, *, count: int = 1) -> None:
+        """``count`` calls acquired before have finished now."""
+        ...
+
+    async def wait(self, name: str, budget: RateBudget) -> float:
+        """Seconds until one more call fits, without taking it (0: room now)."""
+        ...
+
+    async def spend(self, name: str, budget: RateBudget, *, count: int) -> None:
+        """Count ``count`` calls as made now, room or not (for costs known only afterwards)."""
+        ...
+
+
+#: closed: calls go; open: calls are refused until a probe is due; half_open: one probe is in flight
+BreakerStateName = Literal["closed", "open", "half_open"]
+#: how an admitted call ended for the breaker: the vendor was well (success), unwell (failure), or
+#: the call tells nothing of it (neutral: cancelled, never sent, refused by our own budget)
+BreakerOutcome = Literal["success", "failure", "neutral"]
+
+
+@dataclass(frozen=True)
+class BreakerPolicy:
+    """A circuit opens after ``failures`` consecutive failures; a probe may go ``reset_seconds`` later."""
+
+    failures: int
+    reset_seconds: float
+
+
+@dataclass(frozen=True)
+class BreakerView:
+    """A circuit as it stands."""
+
+    state: BreakerStateName
+    #: consecutive failures counted while closed; the count that opened it otherwise
+    failures: int
+    #: open: seconds until a probe may go (0: the next call is the probe); 0 in the other states
+    probe_in: float = 0.0
+
+
+@dataclass(frozen=True)
+class BreakerAdmission:
+    """Whether one call may go now."""
+
+    allowed: bool
+    #: the call is the half-open probe: its outcome closes the circuit or opens it again
+    probe: bool
+    view: BreakerView
+
+
+class BreakerPort(Protocol):
+    """Circuit breakers by name (provider:workspace), shared by everyone calling that workspace.
+
+    Each method is one atomic step on the named circuit, so an implementation over a shared store
+    makes replicas open, probe and close a vendor's circuit together.
+    """
+
+    async def admit(self, name: str, policy: BreakerPolicy) -> BreakerAdmission:
+        """Closed: allowed. Open: refused until ``reset_seconds`` after it opened; then the one caller
+        that asks first is allowed as the probe (half-open) and the others stay refused."""
+        ...
+
+    async def settle(self, name: str, policy: BreakerPolicy, outcome: BreakerOutcome, *, probe: bool) -> BreakerView:
+        """How an admitted call ended: failures count up to opening, a success resets them; the
+        probe's success closes the circuit, its failure opens it again, a neutral probe frees the turn."""
+        ...
+
+    async def view(self, name: str, policy: BreakerPolicy) -> BreakerView:
+        """The circuit as it stands, changing nothing."""
         ...
 
 

@@ -169,9 +169,13 @@ class SegmentAdapter(BaseAdapter):
             answer = await self.upstream.send_json("POST", "/destinations", operation="create_destination", body=body)
             return self._answered_destination(answer, "create_destination")
 
-        destination = await self.reconciled(
-            post, lambda: self.find_created_destination(draft, since), "create_destination"
-        )
+        try:
+            destination = await self.reconciled(
+                post, lambda: self.find_created_destination(draft, since), "create_destination"
+            )
+        except BaseException:
+            await self.upstream.unreserve(SUBSCRIPTION_WRITES, len(subscriptions))
+            raise
         created: list[DestinationSubscription] = []
         failures: list[tuple[tuple[str, ...], Exception]] = []
         for index, (subscription, sent) in enumerate(zip(draft.subscriptions, subscriptions, strict=True)):

@@ -94,7 +94,7 @@ class ZeotapAdapter(BaseAdapter):
         return [DestinationField(name=f.name, label=f.label, type=f.type, required=f.required) for f in fields]
 
     async def probe(self) -> None:
-        await self.upstream.get_json(self._base, operation="list_destinations")
+        await self.upstream.get_json(self._base, operation="probe")
 
     # -- checks -----------------------------------------------------------------------------------
 
@@ -211,7 +211,7 @@ class ZeotapAdapter(BaseAdapter):
             await close()
             if stores_status:
                 # Testing an existing destination stores its new status: later reads must see it.
-                self.upstream.forget()
+                await self.upstream.invalidate()
 
     # -- parsing ----------------------------------------------------------------------------------
 

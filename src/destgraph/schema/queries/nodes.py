@@ -10,6 +10,7 @@ from destgraph.domain.ids import GlobalId, MalformedId
 from destgraph.domain.models import DestinationRef
 from destgraph.errors import DestgraphError, InvalidInputError, NotFoundError
 from destgraph.schema.context import Info
+from destgraph.schema.cost import too_many_node_ids
 from destgraph.schema.loaders import TypeKey
 from destgraph.schema.types.catalog import DestinationType
 from destgraph.schema.types.common import Node
@@ -59,6 +60,11 @@ class NodeQueries:
 
     @strawberry.field
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        # The price of the operation refuses this before it runs (schema/cost.py); held here too.
+        maximum = info.context.session.settings.gateway.max_node_ids
+        if len(ids) > maximum:
+            raise too_many_node_ids(len(ids), maximum)
+
         async def one(i: int, raw: str) -> Node | Exception:
             try:
                 return await resolve_node(info, decode(raw, field=("ids", str(i))))

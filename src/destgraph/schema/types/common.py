@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from typing import TypeAlias
 
 import strawberry
@@ -25,6 +26,23 @@ strawberry.enum(DestinationTypeStatus, name="DestinationTypeStatus")
 strawberry.enum(SettingType)
 strawberry.enum(MetricsGranularity, name="MetricsGranularity")
 strawberry.enum(MappingOverrideKind)
+
+
+@strawberry.enum(description="A workspace's circuit breaker, which keeps calls away from a vendor that keeps failing.")
+class CircuitState(enum.Enum):
+    CLOSED = strawberry.enum_value("CLOSED", description="Calls go to the vendor.")
+    OPEN = strawberry.enum_value(
+        "OPEN",
+        description="The vendor failed breaker_failures times in a row: calls fail at once with UPSTREAM_UNAVAILABLE (retryAfter: seconds until the next probe), without calling it.",
+    )
+    HALF_OPEN = strawberry.enum_value(
+        "HALF_OPEN",
+        description="One call is out as a probe: its success closes the circuit, its failure opens it again; other calls are refused meanwhile.",
+    )
+
+    @classmethod
+    def from_domain(cls, state: models.CircuitState) -> CircuitState:
+        return cls(state.value)
 
 
 @strawberry.interface(description="An object with an opaque global id, resolvable by node(id:).")

@@ -12,7 +12,7 @@ from destgraph.domain import models
 from destgraph.domain.ids import GlobalId
 from destgraph.errors import UpstreamError
 from destgraph.schema.context import Info, path_of
-from destgraph.schema.types.common import HealthStatus, Node, Provider
+from destgraph.schema.types.common import CircuitState, HealthStatus, Node, Provider
 from destgraph.services import workspaces
 
 if TYPE_CHECKING:
@@ -53,6 +53,9 @@ class WorkspaceHealth:
     latency_ms: float | None = strawberry.field(description="Round-trip of the last probe, in milliseconds.")
     checked_at: datetime
     message: str | None
+    circuit: CircuitState = strawberry.field(
+        description="The workspace's circuit breaker now. While it is OPEN the vendor is not called: status is UNREACHABLE and message says when it will be probed."
+    )
 
 
 @strawberry.type(
@@ -83,7 +86,11 @@ class Workspace(Node):
     async def health(self, info: Info) -> WorkspaceHealth:
         health = await workspaces.health(info.context.session, self.key)
         return WorkspaceHealth(
-            status=health.status, latency_ms=health.latency_ms, checked_at=health.checked_at, message=health.message
+            status=health.status,
+            latency_ms=health.latency_ms,
+            checked_at=health.checked_at,
+            message=health.message,
+            circuit=CircuitState.from_domain(health.circuit),
         )
 
     @strawberry.field

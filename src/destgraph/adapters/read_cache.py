@@ -1,0 +1,121 @@
+"""The read cache of one workspace: vendor answers kept a while, so many clients cost the vendor little.
+
+What is kept is the vendor's JSON answer to a GET, by path and query, behind the cache port (so
+replicas sharing a store share it). Each kind of read (destinations, subscriptions, catalog,
+metrics, fields) stays fresh for its TTL (per workspace, see WorkspaceConfig.cache_ttl_seconds);
+then, for ``stale_seconds`` more, it is still answered while one refresh runs in the background
+(stale-while-revalidate), and for ``stale_if_error_seconds`` it answers when the vendor cannot
+(down, out of budget, circuit open), marked as stale in the answer with its age.
+
+Every write through the gateway bumps the workspace's generation, which is part of every key: no
+read after a write, on any replica sharing the store, is answered from before it. Writes plan on
+fresh reads, which never consult the cache; neither do callers that ask for fresh reads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from destgraph.adapters import scope as call_scope
+from destgraph.config import WorkspaceConfig
+from destgraph.errors import UpstreamRateLimited, UpstreamUnavailable
+from destgraph.state import CachePort
+
+#: the kind of each cacheable read, by the operation name adapters give it
+KINDS = {
+    "list_destinations": "destinations",
+    "get_destination": "destinations",
+    "list_subscriptions": "subscriptions",
+    "list_catalog": "catalog",
+    "list_destination_types": "catalog",
+    "get_delivery_metrics": "metrics",
+    "describe_fields": "fields",
+}
+#: how long past its TTL an entry is answered while a refresh runs
+STALE_SECONDS = 30.0
+#: how long past its TTL an entry is answered when the vendor cannot answer
+STALE_IF_ERROR_SECONDS = 600.0
+#: the faults that let a stale entry answer instead (the vendor could not, for now)
+VENDOR_CANNOT = (UpstreamUnavailable, UpstreamRateLimited)
+
+
+@dataclass(frozen=True)
+class Entry:
+    body: Any
+    stored_at: float
+
+
+Fetch = Callable[[], Awaitable[Any]]
+
+
+class ReadCache:
+    def __init__(self, store: CachePort, workspace: WorkspaceConfig, *, clock: Callable[[], float] = time.time):
+        self._store = store
+        self._workspace = workspace
+        self._clock = clock
+        self._refreshing: set[asyncio.Task[Any]] = set()
+
+    def ttl(self, operation: str) -> float:
+        kind = KINDS.get(operation)
+        return self._workspace.cache_ttl(kind) if kind else 0.0
+
+    async def read(self, key: str, operation: str, fetch: Fetch) -> Any:
+        """The answer to the GET ``key``: from the cache while fresh enough, else fetched and kept."""
+        ttl = self.ttl(operation)
+        if ttl <= 0:
+            return await fetch()
+        cache_key = await self._key(key)
+        entry: Entry | None = await self._store.get(cache_key)
+        age = self._clock() - entry.stored_at if entry is not None else None
+        if entry is not None and age is not None and age < ttl:
+            return entry.body
+        if entry is not None and age is not None and age < ttl + STALE_SECONDS:
+            self._refresh_later(cache_key, ttl, fetch)
+            return entry.body
+        try:
+            body = await fetch()
+        except VENDOR_CANNOT:
+            if entry is not None and age is not None and age < ttl + STALE_IF_ERROR_SECONDS:
+                self._mark_stale(operation, age)
+                return entry.body
+            raise
+        await self._keep(cache_key, ttl, body)
+        return body
+
+    async def invalidate(self) -> None:
+        """A write went to this workspace: nothing read before it answers a read after it."""
+        generation = await self._store.get(self._generation_key()) or 0
+        await self._store.set(self._generation_key(), generation + 1, ttl_seconds=30 * 24 * 3600)
+
+    async def _key(self, key: str) -> str:
+        generation = await self._store.get(self._generation_key()) or 0
+        return f"read:{self._workspace.key}:{generation}:{key}"
+
+    def _generation_key(self) -> str:
+        return f"read-generation:{self._workspace.key}"
+
+    async def _keep(self, cache_key: str, ttl: float, body: Any) -> None:
+        await self._store.set(cache_key, Entry(body, self._clock()), ttl_seconds=ttl + STALE_IF_ERROR_SECONDS)
+
+    def _refresh_later(self, cache_key: str, ttl: float, fetch: Fetch) -> None:
+        """One refresh in the background, charged to no request (the one that saw the entry may end first)."""
+
+        async def refresh() -> None:
+            try:
+                await self._keep(cache_key, ttl, await fetch())
+            except Exception:
+                return
+
+        task = asyncio.get_running_loop().create_task(refresh(), context=contextvars.Context())
+        self._refreshing.add(task)
+        task.add_done_callback(self._refreshing.discard)
+
+    def _mark_stale(self, operation: str, age: float) -> None:
+        scope = call_scope.current()
+        if scope is not None:
+            scope.stale.append(call_scope.StaleRead(self._workspace.key, operation, round(age, 1)))
