@@ -96,7 +96,8 @@ async def run(urls: dict[str, str], args: argparse.Namespace) -> None:
         await client.put("/_emulator/faults", json={"latency_ms": args.latency})
     app = create_app(_settings(urls))
     gateway = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway", timeout=60)
-    headers = {"Authorization": f"Bearer {API_KEY}"}
+    # Fresh reads: this measures the vendors' critical path, which the read cache would hide.
+    headers = {"Authorization": f"Bearer {API_KEY}", "Cache-Control": "no-cache"}
     rows = []
     for run_index in range(args.runs):
         for client in control.values():

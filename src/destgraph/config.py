@@ -86,6 +86,10 @@ class WorkspaceConfig(_Strict):
     rate_limits: tuple[RateLimitConfig, ...] | None = None
     #: how long each kind of read stays fresh in the read cache (see CACHE_KINDS); 0 turns it off
     cache_ttl_seconds: dict[str, float] = Field(default_factory=dict)
+    #: past its TTL, how long a read is still answered from the cache while one refresh runs
+    cache_stale_while_revalidate_seconds: float = Field(default=30.0, ge=0)
+    #: past its TTL, how long a read is answered from the cache when the vendor cannot answer
+    cache_stale_if_error_seconds: float = Field(default=600.0, ge=0)
 
     @field_validator("provider", mode="before")
     @classmethod

@@ -3,9 +3,9 @@
 What is kept is the vendor's JSON answer to a GET, by path and query, behind the cache port (so
 replicas sharing a store share it). Each kind of read (destinations, subscriptions, catalog,
 metrics, fields) stays fresh for its TTL (per workspace, see WorkspaceConfig.cache_ttl_seconds);
-then, for ``stale_seconds`` more, it is still answered while one refresh runs in the background
-(stale-while-revalidate), and for ``stale_if_error_seconds`` it answers when the vendor cannot
-(down, out of budget, circuit open), marked as stale in the answer with its age.
+then, for ``cache_stale_while_revalidate_seconds`` more, it is still answered while one refresh
+runs in the background, and for ``cache_stale_if_error_seconds`` it answers when the vendor
+cannot (down, out of budget, circuit open), marked in the answer's ``extensions.stale`` with its age.
 
 Every write through the gateway bumps the workspace's generation, which is part of every key: no
 read after a write, on any replica sharing the store, is answered from before it. Writes plan on
@@ -36,10 +36,6 @@ KINDS = {
     "get_delivery_metrics": "metrics",
     "describe_fields": "fields",
 }
-#: how long past its TTL an entry is answered while a refresh runs
-STALE_SECONDS = 30.0
-#: how long past its TTL an entry is answered when the vendor cannot answer
-STALE_IF_ERROR_SECONDS = 600.0
 #: the faults that let a stale entry answer instead (the vendor could not, for now)
 VENDOR_CANNOT = (UpstreamUnavailable, UpstreamRateLimited)
 
@@ -58,7 +54,8 @@ class ReadCache:
         self._store = store
         self._workspace = workspace
         self._clock = clock
-        self._refreshing: set[asyncio.Task[Any]] = set()
+        #: the refresh running for each key, so a burst of stale reads refreshes it once
+        self._refreshing: dict[str, asyncio.Task[Any]] = {}
 
     def ttl(self, operation: str) -> float:
         kind = KINDS.get(operation)
@@ -74,13 +71,13 @@ class ReadCache:
         age = self._clock() - entry.stored_at if entry is not None else None
         if entry is not None and age is not None and age < ttl:
             return entry.body
-        if entry is not None and age is not None and age < ttl + STALE_SECONDS:
+        if entry is not None and age is not None and age < ttl + self._workspace.cache_stale_while_revalidate_seconds:
             self._refresh_later(cache_key, ttl, fetch)
             return entry.body
         try:
             body = await fetch()
         except VENDOR_CANNOT:
-            if entry is not None and age is not None and age < ttl + STALE_IF_ERROR_SECONDS:
+            if entry is not None and age is not None and age < ttl + self._workspace.cache_stale_if_error_seconds:
                 self._mark_stale(operation, age)
                 return entry.body
             raise
@@ -100,10 +97,15 @@ class ReadCache:
         return f"read-generation:{self._workspace.key}"
 
     async def _keep(self, cache_key: str, ttl: float, body: Any) -> None:
-        await self._store.set(cache_key, Entry(body, self._clock()), ttl_seconds=ttl + STALE_IF_ERROR_SECONDS)
+        keep = ttl + max(
+            self._workspace.cache_stale_while_revalidate_seconds, self._workspace.cache_stale_if_error_seconds
+        )
+        await self._store.set(cache_key, Entry(body, self._clock()), ttl_seconds=keep)
 
     def _refresh_later(self, cache_key: str, ttl: float, fetch: Fetch) -> None:
         """One refresh in the background, charged to no request (the one that saw the entry may end first)."""
+        if cache_key in self._refreshing:
+            return
 
         async def refresh() -> None:
             try:
@@ -112,8 +114,8 @@ class ReadCache:
                 return
 
         task = asyncio.get_running_loop().create_task(refresh(), context=contextvars.Context())
-        self._refreshing.add(task)
-        task.add_done_callback(self._refreshing.discard)
+        self._refreshing[cache_key] = task
+        task.add_done_callback(lambda _: self._refreshing.pop(cache_key, None))
 
     def _mark_stale(self, operation: str, age: float) -> None:
         scope = call_scope.current()

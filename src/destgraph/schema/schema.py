@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
 
 import strawberry
 from graphql import ExecutionResult, GraphQLError
@@ -40,6 +41,16 @@ class CallScoping(SchemaExtension):
             return
         with open_scope(scope):
             yield
+
+    def get_results(self) -> dict[str, Any]:
+        """Reads answered from the cache past their freshness because a vendor could not answer."""
+        scope = getattr(self.execution_context.context, "scope", None)
+        stale = getattr(scope, "stale", None)
+        if not stale:
+            return {}
+        return {
+            "stale": [{"workspace": s.workspace, "operation": s.operation, "ageSeconds": s.age_seconds} for s in stale]
+        }
 
 
 class CallQuota(SchemaExtension):

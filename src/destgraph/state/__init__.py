@@ -1,13 +1,25 @@
 """State the gateway shares across requests, behind small ports.
 
 ``ports`` declares what the gateway asks of shared state (idempotency records, named locks, rate
-budgets, a key-value cache); ``memory`` implements it for one process, the default. Values crossing
-a port are plain data (strings, numbers, JSON-like dicts, frozen dataclasses of those), never
-futures or locks, so an implementation in another process (Redis) can satisfy the same ports.
+budgets, circuit breakers, a key-value cache); ``memory`` implements it for one process, the
+default. Values crossing a port are plain data (strings, numbers, JSON-like dicts, frozen
+dataclasses of those), never futures or locks, so an implementation in another process (Redis) can
+satisfy the same ports.
 """
 
-from destgraph.state.memory import InMemoryBudgets, InMemoryCache, InMemoryIdempotency, InMemoryLocks, StatePorts
+from destgraph.state.memory import (
+    InMemoryBreakers,
+    InMemoryBudgets,
+    InMemoryCache,
+    InMemoryIdempotency,
+    InMemoryLocks,
+    StatePorts,
+)
 from destgraph.state.ports import (
+    BreakerAdmission,
+    BreakerPolicy,
+    BreakerPort,
+    BreakerView,
     BudgetExhausted,
     BudgetPort,
     CachePort,
@@ -16,14 +28,20 @@ from destgraph.state.ports import (
     LockPort,
     LockTimeout,
     RateBudget,
+    RecordStatus,
 )
 
 __all__ = [
+    "BreakerAdmission",
+    "BreakerPolicy",
+    "BreakerPort",
+    "BreakerView",
     "BudgetExhausted",
     "BudgetPort",
     "CachePort",
     "IdempotencyPort",
     "IdempotencyRecord",
+    "InMemoryBreakers",
     "InMemoryBudgets",
     "InMemoryCache",
     "InMemoryIdempotency",
@@ -31,5 +49,6 @@ __all__ = [
     "LockPort",
     "LockTimeout",
     "RateBudget",
+    "RecordStatus",
     "StatePorts",
 ]
