@@ -13,6 +13,7 @@ from destgraph.state.memory import (
     InMemoryCache,
     InMemoryIdempotency,
     InMemoryLocks,
+    InMemoryPersistedQueries,
     StatePorts,
 )
 from destgraph.state.ports import (
@@ -27,6 +28,7 @@ from destgraph.state.ports import (
     IdempotencyRecord,
     LockPort,
     LockTimeout,
+    PersistedQueryPort,
     RateBudget,
     RecordStatus,
 )
@@ -46,8 +48,10 @@ __all__ = [
     "InMemoryCache",
     "InMemoryIdempotency",
     "InMemoryLocks",
+    "InMemoryPersistedQueries",
     "LockPort",
     "LockTimeout",
+    "PersistedQueryPort",
     "RateBudget",
     "RecordStatus",
     "StatePorts",

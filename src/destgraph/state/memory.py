@@ -31,6 +31,7 @@ from destgraph.state.ports import (
     JSONValue,
     LockPort,
     LockTimeout,
+    PersistedQueryPort,
     RateBudget,
     RecordStatus,
 )
@@ -319,6 +320,19 @@ class InMemoryCache(CachePort):
         self._entries.pop(key, None)
 
 
+class InMemoryPersistedQueries(PersistedQueryPort):
+    """Documents by hash, kept for the life of the process."""
+
+    def __init__(self) -> None:
+        self._documents: dict[str, str] = {}
+
+    async def get(self, sha256: str) -> str | None:
+        return self._documents.get(sha256)
+
+    async def put(self, sha256: str, document: str) -> None:
+        self._documents[sha256] = document
+
+
 @dataclass
 class StatePorts:
     """One implementation of each state port, as the app uses them."""
@@ -329,6 +343,8 @@ class StatePorts:
     cache: CachePort
     #: circuit breakers of the vendor workspaces
     breakers: BreakerPort = field(default_factory=InMemoryBreakers)
+    #: GraphQL documents by hash (automatic persisted queries, trusted documents)
+    documents: PersistedQueryPort = field(default_factory=InMemoryPersistedQueries)
 
     @classmethod
     def in_memory(cls, *, clock: Clock = time.monotonic) -> StatePorts:
@@ -338,4 +354,5 @@ class StatePorts:
             budgets=InMemoryBudgets(clock=clock),
             cache=InMemoryCache(clock=clock),
             breakers=InMemoryBreakers(clock=clock),
+            documents=InMemoryPersistedQueries(),
         )
