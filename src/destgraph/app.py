@@ -6,29 +6,52 @@ import asyncio
 import contextlib
 import json
 import logging
+import math
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
-from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
+from graphql import GraphQLError, GraphQLFormattedError, OperationDefinitionNode, OperationType, parse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, QueryParams
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError
+from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
+from strawberry.http.parse_content_type import parse_content_type
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import ErrorMessage as TransportErrorMessage
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
+from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+from strawberry.subscriptions.protocols.graphql_ws.types import ErrorMessage as LegacyErrorMessage
+from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
+from strawberry.types import ExecutionResult
+from strawberry.types.execution import PreExecutionError
+from strawberry.types.graphql import OperationType as AllowedOperation
 
 from destgraph.adapters.scope import CallScope
 from destgraph.config import Settings
+from destgraph.observability import middleware as observability
 from destgraph.schema.context import Context
-from destgraph.schema.graphiql import graphiql_page
+from destgraph.schema.graphiql import graphiql_asset_routes, graphiql_page
 from destgraph.schema.loaders import Loaders
+from destgraph.schema.persisted import (
+    PersistedDocuments,
+    PersistedQueryError,
+    document_hash,
+    load_trusted_documents,
+    not_in_list,
+)
 from destgraph.schema.schema import build_schema
 from destgraph.services.gateway import Gateway, Principal
 
@@ -36,23 +59,74 @@ logger = logging.getLogger("destgraph")
 NOBODY = Principal(name="anonymous", scopes=frozenset(), visible=frozenset())
 
 
+async def _untrusted(view: object, query: object) -> GraphQLFormattedError | None:
+    """The error of an operation trusted_only refuses over a websocket (the endpoint's documents)."""
+    documents = getattr(view, "documents", None)
+    if not isinstance(documents, PersistedDocuments) or not isinstance(query, str) or await documents.trusted(query):
+        return None
+    refused = not_in_list(document_hash(query))
+    return {"message": refused.message, "extensions": {"code": refused.code.name}}
+
+
+class _TrustedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws, refusing the documents trusted_only refuses over HTTP."""
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        if self.connection_acknowledged:
+            error = await _untrusted(self.view, message["payload"].get("query"))
+            if error is not None:
+                await self.send_message(TransportErrorMessage(id=message["id"], type="error", payload=[error]))
+                return
+        await super().handle_subscribe(message)
+
+
+class _TrustedGraphQLWS(BaseGraphQLWSHandler[Context, None]):
+    """graphql-ws (the legacy protocol), refusing the documents trusted_only refuses over HTTP."""
+
+    async def handle_start(self, message: StartMessage) -> None:
+        if self.connection_acknowledged:
+            error = await _untrusted(self.view, message["payload"].get("query"))
+            if error is not None:
+                await self.send_message(LegacyErrorMessage(type="error", id=message["id"], payload=error))
+                return
+        await super().handle_start(message)
+
+
 class GraphQLEndpoint(GraphQL[Context, None]):
-    """Strawberry's ASGI view with our context, auth and GraphiQL page."""
+    """Strawberry's ASGI view with our context, auth and GraphiQL page.
+
+    Over HTTP it answers as the GraphQL-over-HTTP spec asks (graphql-http's audit passes whole):
+    application/graphql-response+json when the client accepts it, application/json otherwise (and
+    when Accept is absent or */*); a request that is not a GraphQL request (not JSON, not an object,
+    not UTF-8, no query, parameters of the wrong type, variables nested too deeply, a URL over
+    max_url_bytes, another method) is refused with a 4xx in the GraphQL error shape, code
+    BAD_REQUEST; a GraphQL request error (syntax, validation, variable coercion, no operation to
+    run, an unknown operationName) has no data, 400 with graphql-response+json and 200 with
+    application/json. Mutations over GET are 405, subscriptions are for websockets. Documents may
+    come by hash (automatic persisted queries, trusted documents: schema/persisted.py).
+    """
+
+    graphql_transport_ws_handler_class = _TrustedTransportWS
+    graphql_ws_handler_class = _TrustedGraphQLWS
+    #: documents outlined lately (their operations' names and types), by hash
+    OUTLINES = 256
 
     def __init__(self, gateway: Gateway, *, graphiql_headers: Mapping[str, str] | None = None) -> None:
         options = gateway.settings.gateway
         super().__init__(build_schema(options), graphql_ide="graphiql" if options.graphiql else None)
         self.gateway = gateway
         self._graphiql_headers = dict(graphiql_headers or {})
+        trusted = load_trusted_documents(Path(options.trusted_documents)) if options.trusted_documents else {}
+        self.documents = PersistedDocuments(gateway.state.documents, trusted=trusted, trusted_only=options.trusted_only)
+        self._outlines: OrderedDict[str, _Outline] = OrderedDict()
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        # Without a key only the GraphiQL page is served, and a websocket may still present one in
-        # its connection_init payload (on_ws_connect); until then it sees nothing.
+        # Strawberry asks this of websockets: HTTP requests get their context in _answer. A websocket
+        # may present its key in its connection_init payload (on_ws_connect); until then it sees nothing.
         principal = request.scope.get("destgraph.principal") or NOBODY
         if isinstance(request, WebSocket):
             kind = "connection"
         else:
-            # a subscription over HTTP streams its answer (multipart or server-sent events)
             accept = request.headers.get("accept", "").lower()
             kind = "stream" if "subscriptionspec" in accept or "text/event-stream" in accept else "request"
         context = self._context(principal, request.scope.get("destgraph.request_id", ""), kind=kind)
@@ -67,7 +141,96 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
             return
         watch = _DisconnectWatch(scope, receive, _coded_plain_errors(scope, receive, send))
-        await watch.run(super().__call__)
+        await watch.run(self._serve_http)
+
+    async def _serve_http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """One GraphQL-over-HTTP request (Strawberry's websocket handling is kept as it is)."""
+        request = Request(scope, receive)
+        try:
+            response = await self._answer(request)
+        except _Refused as refused:
+            response = refused.response
+        await response(scope, receive, send)
+
+    async def _answer(self, request: Request) -> Response:
+        scope = request.scope
+        options = self.gateway.settings.gateway
+        media = _negotiate(request.headers.get("accept"))
+        if request.method not in ("GET", "POST"):
+            raise _refused(
+                405,
+                f"GraphQL over HTTP takes GET (queries) and POST, not {request.method}",
+                headers={"Allow": "GET, POST"},
+                media=media,
+            )
+        url_bytes = len(scope["path"]) + len(scope.get("query_string", b""))
+        if url_bytes > options.max_url_bytes:
+            raise _refused(
+                414, f"The URL is over {options.max_url_bytes} bytes: send the request in a POST body", media=media
+            )
+        principal = scope.get("destgraph.principal")
+        wants_page = self.graphql_ide is not None and _wants_graphiql(scope)
+        if principal is None:
+            # ApiKeyAuth lets a keyless request through only for the GraphiQL page: it runs nothing,
+            # whatever its query string holds.
+            if wants_page:
+                return await self.render_graphql_ide(request)
+            raise _refused(401, UNAUTHENTICATED_MESSAGE, "UNAUTHENTICATED", media=media, headers=_CHALLENGE)
+        if wants_page and not {"query", "extensions"} & set(request.query_params):
+            return await self.render_graphql_ide(request)
+        if media is None:
+            raise _refused(
+                406,
+                f"Accept names no media type this endpoint answers in: {GRAPHQL_RESPONSE_MEDIA} or {JSON_MEDIA}"
+                f" (subscriptions: {SUBSCRIPTIONS_OVER_WEBSOCKETS})",
+            )
+        params = await _read_params(request, media)
+        try:
+            resolved = await self.documents.resolve(params.query, params.extensions)
+        except PersistedQueryError as exc:
+            status = exc.status if media == GRAPHQL_RESPONSE_MEDIA else exc.status_json
+            raise _refused(status, exc.message, exc.code.name, media=media) from None
+        operation = _select_operation(self._outline(resolved.query), params.operation_name, media)
+        if operation is OperationType.MUTATION and request.method == "GET":
+            raise _refused(
+                405, "Mutations are not run over GET: send them in a POST", headers={"Allow": "POST"}, media=media
+            )
+        if operation is OperationType.SUBSCRIPTION:
+            raise _refused(400, SUBSCRIPTIONS_OVER_WEBSOCKETS, media=media)
+        context = self._context(principal, scope.get("destgraph.request_id", ""))
+        # Cache-Control: no-cache asks for reads from the vendors, not the read cache.
+        cache_control = request.headers.get("cache-control", "").lower()
+        context.scope.fresh_reads = "no-cache" in cache_control or "no-store" in cache_control
+        allowed = {AllowedOperation.QUERY}
+        if request.method == "POST":
+            allowed.add(AllowedOperation.MUTATION)
+        try:
+            result = await self.schema.execute(
+                resolved.query,
+                variable_values=params.variables,
+                context_value=context,
+                operation_name=params.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=params.extensions,
+            )
+        except (MissingQueryError, CannotGetOperationTypeError, InvalidOperationTypeError) as exc:
+            # the outline above answers these first; kept for a document it could not read
+            raise _request_error(f"No operation to run: {exc}", media) from None
+        if not isinstance(result, PreExecutionError):
+            await self.documents.register(resolved)  # an APQ registration, once the document proved valid
+        return _graphql_answer(self.encode_json, result, media)
+
+    def _outline(self, query: str) -> _Outline:
+        """The operations of a document by name and type, remembered for the documents seen lately."""
+        key = document_hash(query)
+        found = self._outlines.get(key)
+        if found is None:
+            found = self._outlines[key] = _outline_of(query, self.gateway.settings.gateway.max_tokens)
+            if len(self._outlines) > self.OUTLINES:
+                self._outlines.popitem(last=False)
+        else:
+            self._outlines.move_to_end(key)
+        return found
 
     def _context(self, principal: Principal, request_id: str, *, kind: str = "request") -> Context:
         """``kind``: a ``request`` answers within request_deadline_seconds; a ``stream`` (an HTTP
@@ -102,6 +265,266 @@ class GraphQLEndpoint(GraphQL[Context, None]):
 
         assets = self.gateway.settings.gateway.graphiql_assets_url
         return HTMLResponse(graphiql_page(self.graphql_ide_html, self._graphiql_headers, assets_url=assets))
+
+
+# -- GraphQL over HTTP: the endpoint's helpers ------------------------------------------------------
+
+JSON_MEDIA = "application/json"
+GRAPHQL_RESPONSE_MEDIA = "application/graphql-response+json"
+_CONTENT_TYPES = {JSON_MEDIA: JSON_MEDIA, GRAPHQL_RESPONSE_MEDIA: GRAPHQL_RESPONSE_MEDIA + "; charset=utf-8"}
+#: the deepest nesting (objects and lists) of variables and extensions read: deeper is BAD_REQUEST, before
+#: the JSON parser or graphql-core's coercion, both recursive, could run out of stack on it
+MAX_JSON_DEPTH = 64
+#: the longest request head (request line and headers) `destgraph serve` lets uvicorn read. h11's own
+#: limit (max_incomplete_event_size) is 16 KiB: past it uvicorn answers a bare text/plain 400 and closes
+#: the connection, which a client still sending its URL sees as a reset. With 2 MiB any URL up to 1 MiB
+#: reaches the endpoint, which answers 414 in the GraphQL error shape past max_url_bytes.
+SERVER_MAX_HEAD_BYTES = 2 * 1024 * 1024
+UNAUTHENTICATED_MESSAGE = "A valid API key is required: Authorization: Bearer <key>"
+_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="destgraph"'}
+SUBSCRIPTIONS_OVER_WEBSOCKETS = (
+    "subscriptions are served over a websocket at /graphql (graphql-transport-ws or graphql-ws), not over"
+    " HTTP GET or POST"
+)
+#: with application/graphql-response+json, the status of an answer without data, by its first error's code
+_STATUS_OF_REFUSAL = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "RATE_LIMITED": 429, "INTERNAL": 500}
+
+
+class _Refused(Exception):
+    """The endpoint answers this instead of running anything."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def _refused(
+    status: int,
+    message: str,
+    code: str = "BAD_REQUEST",
+    *,
+    media: str | None = JSON_MEDIA,
+    headers: Mapping[str, str] | None = None,
+) -> _Refused:
+    return _Refused(_graphql_error(status, message, code, media=media or JSON_MEDIA, headers=headers))
+
+
+def _request_error(message: str, media: str) -> _Refused:
+    """A GraphQL request error the endpoint finds itself (no operation to run): no data; 400 with
+    application/graphql-response+json, 200 with application/json, as the schema's own request errors."""
+    return _refused(400 if media == GRAPHQL_RESPONSE_MEDIA else 200, message, media=media)
+
+
+def _wants_graphiql(scope: Scope) -> bool:
+    """A GET for HTML: a browser opening the GraphiQL page (which ApiKeyAuth lets through without a key)."""
+    return scope["method"] == "GET" and "text/html" in Headers(scope=scope).get("accept", "")
+
+
+def _negotiate(accept: str | None) -> str | None:
+    """The media type to answer in, by the client's Accept (RFC 9110 quality values; the most specific
+    range naming a type sets its quality): application/graphql-response+json when named at least as
+    high as application/json; application/json when Accept is absent, or only a wildcard matches
+    (``*/*``, ``application/*``); None when neither is acceptable (406)."""
+    if accept is None or not accept.strip():
+        return JSON_MEDIA
+    ranges: list[tuple[str, float]] = []
+    for part in accept.split(","):
+        kind, _, rest = part.partition(";")
+        quality = 1.0
+        for param in rest.split(";"):
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value.strip())
+                except ValueError:
+                    quality = 0.0
+        ranges.append((kind.strip().lower(), quality))
+    best: tuple[float, int, int] = (0.0, 0, 0)
+    chosen = None
+    for media in (JSON_MEDIA, GRAPHQL_RESPONSE_MEDIA):
+        kind = media.split("/")[0]
+        matches = [
+            (3 if r == media else 2 if r == f"{kind}/*" else 1, q)
+            for r, q in ranges
+            if r in (media, f"{kind}/*", "*/*")
+        ]
+        if not matches:
+            continue
+        specificity, quality = max(matches)
+        # named outright, graphql-response+json wins a tie; through a wildcard, application/json does
+        key = (quality, specificity, 1 if media == GRAPHQL_RESPONSE_MEDIA and specificity == 3 else 0)
+        if quality > 0 and key > best:
+            best, chosen = key, media
+    return chosen
+
+
+@dataclass(frozen=True)
+class _Params:
+    """A GraphQL-over-HTTP request's parameters, each of the type the spec requires."""
+
+    query: str | None
+    variables: dict[str, Any] | None
+    operation_name: str | None
+    extensions: dict[str, Any] | None
+
+
+async def _read_params(request: Request, media: str) -> _Params:
+    """The request's parameters (a GET's query string, a POST's JSON body); 4xx BAD_REQUEST when it is
+    not a GraphQL-over-HTTP request."""
+    if request.method == "GET":
+        return _params_from(_query_string_params(request.query_params, media), media)
+    content_type, content_params = parse_content_type(request.headers.get("content-type", ""))
+    if content_type != JSON_MEDIA:
+        given = f"Content-Type {content_type}" if content_type else "no Content-Type"
+        raise _refused(
+            415, f"A GraphQL POST is a JSON body with Content-Type: application/json, not {given}", media=media
+        )
+    if content_params.get("charset", "utf-8").strip("'\"").lower() not in ("utf-8", "utf8"):
+        raise _refused(415, "A GraphQL POST body is UTF-8 (charset=utf-8)", media=media)
+    body = await request.body()
+    if not body.strip():
+        raise _refused(400, "The request body is empty: send a JSON object with the query", media=media)
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _refused(400, "The request body is not UTF-8", media=media) from None
+    return _params_from(_json_param(text, "The request body", media), media)
+
+
+def _query_string_params(query: QueryParams, media: str) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for name in ("query", "operationName"):
+        if name in query:
+            data[name] = query[name]
+    for name in ("variables", "extensions"):
+        if query.get(name):
+            data[name] = _json_param(query[name], f"The {name} parameter", media)
+    return data
+
+
+def _json_param(text: str, what: str, media: str) -> Any:
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise _refused(400, f"{what} is nested deeper than {MAX_JSON_DEPTH} levels", media=media) from None
+    except ValueError as exc:
+        raise _refused(400, f"{what} is not JSON: {exc}", media=media) from None
+
+
+def _params_from(data: Any, media: str) -> _Params:
+    if isinstance(data, list):
+        raise _refused(400, "Batched requests (a JSON array) are not served: send one operation a request", media=media)
+    if not isinstance(data, dict):
+        raise _refused(
+            400, "A GraphQL request is a JSON object {query, variables?, operationName?, extensions?}", media=media
+        )
+    query = data.get("query")
+    if query is not None and not isinstance(query, str):
+        raise _refused(400, "query must be a string: the GraphQL document", media=media)
+    operation_name = data.get("operationName")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise _refused(400, "operationName must be a string or null", media=media)
+    variables, extensions = data.get("variables"), data.get("extensions")
+    for name, value in (("variables", variables), ("extensions", extensions)):
+        if value is not None and not isinstance(value, dict):
+            raise _refused(400, f"{name} must be a JSON object or null", media=media)
+        if _deeper_than(value, MAX_JSON_DEPTH):
+            raise _refused(400, f"{name} is nested deeper than {MAX_JSON_DEPTH} levels", media=media)
+    if not query and not (extensions and "persistedQuery" in extensions):
+        raise _refused(
+            400, "No query: send the GraphQL document in query (or its hash in extensions.persistedQuery)", media=media
+        )
+    return _Params(
+        query=query or None, variables=variables, operation_name=operation_name or None, extensions=extensions
+    )
+
+
+def _deeper_than(value: object, limit: int) -> bool:
+    """Whether objects and lists nest in ``value`` more than ``limit`` levels (walked without recursion)."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children: Any
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+@dataclass(frozen=True)
+class _Outline:
+    """What the endpoint needs of a document before running it: its operations' names and types."""
+
+    operations: tuple[tuple[str | None, OperationType], ...] = ()
+    #: False: graphql-core cannot parse it; the schema reports its syntax error, coded
+    parsed: bool = True
+    #: nested too deeply for graphql-core's recursive parser
+    too_deep: bool = False
+
+
+def _outline_of(query: str, max_tokens: int) -> _Outline:
+    try:
+        document = parse(query, no_location=True, max_tokens=max_tokens)
+    except GraphQLError:
+        return _Outline(parsed=False)
+    except RecursionError:
+        return _Outline(parsed=False, too_deep=True)
+    return _Outline(
+        tuple(
+            (node.name.value if node.name else None, node.operation)
+            for node in document.definitions
+            if isinstance(node, OperationDefinitionNode)
+        )
+    )
+
+
+def _select_operation(outline: _Outline, operation_name: str | None, media: str) -> OperationType | None:
+    """The type of the operation the request runs (None: the document does not parse; the schema says
+    why); a request error when there is none to run, as GetOperation in the GraphQL spec."""
+    if outline.too_deep:
+        raise _request_error("The document is nested too deeply to be read", media)
+    if not outline.parsed:
+        return None
+    operations = outline.operations
+    if not operations:
+        raise _request_error("The document holds no operation to run", media)
+    if operation_name is None:
+        if len(operations) > 1:
+            raise _request_error(
+                f"The document holds {len(operations)} operations: name the one to run in operationName", media
+            )
+        return operations[0][1]
+    for name, kind in operations:
+        if name == operation_name:
+            return kind
+    raise _request_error(f'Unknown operation named "{operation_name}".', media)
+
+
+def _graphql_answer(encode: Any, result: ExecutionResult, media: str) -> Response:
+    """The GraphQL response of an executed request. One refused before execution (syntax, validation,
+    variable coercion, a limit, a quota: errors without a path, and no data) has no data entry; with
+    application/graphql-response+json it is a 4xx (a 5xx for INTERNAL), with application/json 200."""
+    errors = list(result.errors or ())
+    refused = result.data is None and bool(errors) and all(error.path is None for error in errors)
+    body: dict[str, Any] = {} if refused else {"data": result.data}
+    if errors:
+        body["errors"] = [error.formatted for error in errors]
+    if result.extensions:
+        body["extensions"] = result.extensions
+    status, headers = 200, {}
+    if refused and media == GRAPHQL_RESPONSE_MEDIA:
+        extensions = errors[0].extensions or {}
+        status = _STATUS_OF_REFUSAL.get(str(extensions.get("code")), 400)
+        retry_after = extensions.get("retryAfter")
+        if status == 429 and isinstance(retry_after, int | float):
+            headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
+    return Response(encode(body), status_code=status, media_type=_CONTENT_TYPES[media], headers=headers)
 
 
 class _ConnectionScope(CallScope):
@@ -221,7 +644,9 @@ def _holds_mutation(scope: Scope, body: bytes) -> bool:
 
 
 class ApiKeyAuth:
-    """Bearer API keys on /graphql; the GraphiQL page itself (a GET for HTML) needs none."""
+    """Bearer API keys on /graphql; the GraphiQL page itself (a GET for HTML without Authorization)
+    needs none, and the endpoint runs nothing for such a request. With a key, a method other than GET
+    and POST is 405 in the GraphQL error shape (the router's own 405 is plain text)."""
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
@@ -233,7 +658,7 @@ class ApiKeyAuth:
             return
         scope["destgraph.request_id"] = uuid.uuid4().hex[:16]
         headers = Headers(scope=scope)
-        if scope["type"] == "http" and scope["method"] == "GET" and "text/html" in headers.get("accept", ""):
+        if scope["type"] == "http" and _wants_graphiql(scope) and "authorization" not in headers:
             await self.app(scope, receive, send)
             return
         header = headers.get("authorization", "")
@@ -247,10 +672,12 @@ class ApiKeyAuth:
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 4401})
                 return
-            response = _graphql_error(
-                401, "A valid API key is required: Authorization: Bearer <key>", "UNAUTHENTICATED"
-            )
+            response = _graphql_error(401, UNAUTHENTICATED_MESSAGE, "UNAUTHENTICATED", headers=_CHALLENGE)
             await response(scope, receive, send)
+            return
+        if scope["type"] == "http" and scope["path"] == "/graphql" and scope["method"] not in ("GET", "HEAD", "POST"):
+            message = f"GraphQL over HTTP takes GET (queries) and POST, not {scope['method']}"
+            await _graphql_error(405, message, "BAD_REQUEST", headers={"Allow": "GET, POST"})(scope, receive, send)
             return
         scope["destgraph.principal"] = Principal.from_api_key(key)
         await self.app(scope, receive, send)
@@ -314,10 +741,13 @@ class _TooLarge(Exception):
     pass
 
 
-def _graphql_error(status: int, message: str, code: str) -> JSONResponse:
-    return JSONResponse(
-        {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status
-    )
+def _graphql_error(
+    status: int, message: str, code: str, *, media: str = "application/json", headers: Mapping[str, str] | None = None
+) -> Response:
+    """An answer in the GraphQL error shape, without data: ``{"errors": [{message, extensions: {code}}]}``."""
+    body = json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}, ensure_ascii=False)
+    media_type = "application/json" if media == "application/json" else f"{media}; charset=utf-8"
+    return Response(body, status_code=status, media_type=media_type, headers=dict(headers or {}))
 
 
 def create_app(
@@ -345,6 +775,9 @@ def create_app(
         return JSONResponse({"ready": ready, "workspaces": report}, status_code=200 if ready else 503)
 
     async def metrics(request: Request) -> Response:
+        from destgraph.observability.metrics import observe_budgets
+
+        await observe_budgets(gateway)  # the budget gauges, as the budget port shows them now
         return PlainTextResponse(generate_latest(gateway.accounting.registry), media_type=CONTENT_TYPE_LATEST)
 
     @contextlib.asynccontextmanager
@@ -359,11 +792,16 @@ def create_app(
             Route("/metrics", metrics),
             Route("/graphql", endpoint, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", endpoint),
+            *graphiql_asset_routes(enabled=settings.gateway.graphiql),
         ],
         lifespan=lifespan,
     )
+    # observability (destgraph.observability.middleware): AuthenticatedRequest inside the auth, the
+    # request id, access line and server spans outside everything
+    app.add_middleware(observability.AuthenticatedRequest)
     app.add_middleware(ApiKeyAuth, settings=settings)
     app.add_middleware(BodySizeLimit, max_bytes=settings.gateway.max_body_bytes)
+    observability.install(app, gateway)
     app.state.gateway = gateway
     return app
 

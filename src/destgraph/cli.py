@@ -68,17 +68,38 @@ def emulate(host: str, port_base: int, seed: int, destinations: int, token: str,
     "--log-level", default="info", show_default=True, type=click.Choice(["debug", "info", "warning", "error"])
 )
 def serve(config_path: Path | None, demo: bool, host: str, port: int, port_base: int, log_level: str) -> None:
-    """Serve the GraphQL gateway (GraphiQL at /graphql)."""
+    """Serve the GraphQL gateway (GraphiQL at /graphql).
+
+    Logs are JSON lines on stderr (destgraph.observability.logging), one access line per request;
+    traces go where the OTEL_* variables say, when they say (pip install 'destgraph[otel]').
+    """
     import uvicorn
 
-    from destgraph.app import create_app
+    from destgraph.app import SERVER_MAX_HEAD_BYTES, create_app
+    from destgraph.errors import ConfigError
+    from destgraph.observability.logging import configure_logging
 
     if demo == (config_path is not None):
         raise click.UsageError("give either --config FILE or --demo")
+    configure_logging(log_level)
     if config_path is not None:
         settings = _load_or_exit(config_path)
-        app = create_app(settings)
-        uvicorn.run(app, host=host, port=port, log_level=log_level)
+        try:
+            app = create_app(settings)
+        except ConfigError as exc:  # e.g. a REDIS_URL that does not answer
+            raise click.ClickException(exc.message) from None
+        # log_config=None: uvicorn keeps to the JSON logging above; the gateway writes its own access line.
+        # h11 reads request heads up to 16 KiB by default and resets longer ones: let long URLs reach
+        # the app, which answers them 414 in the GraphQL error shape.
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level=log_level,
+            log_config=None,
+            access_log=False,
+            h11_max_incomplete_event_size=SERVER_MAX_HEAD_BYTES,
+        )
         return
     asyncio.run(_serve_demo(host=host, port=port, port_base=port_base, log_level=log_level))
 
@@ -86,11 +107,12 @@ def serve(config_path: Path | None, demo: bool, host: str, port: int, port_base:
 async def _serve_demo(*, host: str, port: int, port_base: int, log_level: str) -> None:
     import uvicorn
 
-    from destgraph.app import create_app
+    from destgraph.app import SERVER_MAX_HEAD_BYTES, create_app
     from destgraph.demo import demo_api_key, demo_settings
     from destgraph.emulators.core import DEFAULT_TOKEN, SeedOptions
     from destgraph.emulators.segment import DEFAULT_SOURCE_ID
     from destgraph.emulators.server import build_servers, endpoints, serve_all
+    from destgraph.observability.logging import configure_logging
 
     options = SeedOptions(seed=1, destinations=40)
     emulators = build_servers(host="127.0.0.1", port_base=port_base, options=options, token=DEFAULT_TOKEN)
@@ -99,7 +121,17 @@ async def _serve_demo(*, host: str, port: int, port_base: int, log_level: str) -
     settings = demo_settings(urls, api_key=api_key, vendor_token=DEFAULT_TOKEN, segment_source_id=DEFAULT_SOURCE_ID)
     headers = {"Authorization": f"Bearer {api_key}"}
     app = create_app(settings, graphiql_headers=headers)
-    gateway = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False))
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=False,
+        log_config=None,
+        h11_max_incomplete_event_size=SERVER_MAX_HEAD_BYTES,
+    )
+    gateway = uvicorn.Server(config)
+    configure_logging(log_level)  # again: the emulators' uvicorn configs installed uvicorn's own handlers
     gateway.capture_signals = _no_signals  # type: ignore[method-assign]
 
     click.echo(f"destgraph demo: GraphiQL at http://{host}:{port}/graphql")
@@ -138,6 +170,84 @@ def check_config(config_path: Path) -> None:
     """Validate a workspace file and the environment variables it names."""
     settings = _load_or_exit(config_path)
     click.echo(f"ok: {len(settings.workspaces)} workspaces, {len(settings.api_keys)} API keys")
+
+
+@main.group()
+def documents() -> None:
+    """Trusted documents: a JSON file {sha256: document} (GatewayOptions.trusted_documents).
+
+    Each document is registered under the SHA-256 of its exact text (UTF-8), which is what clients
+    send as extensions.persistedQuery.sha256Hash; with trusted_only, only these run.
+    """
+
+
+@documents.command("list")
+@click.argument("file", type=click.Path(exists=True, path_type=Path))
+def documents_list(file: Path) -> None:
+    """Print each document's hash and operations (FILE: the JSON file, or a directory of .graphql files)."""
+    from destgraph.errors import ConfigError
+    from destgraph.schema.persisted import load_trusted_documents
+
+    try:
+        found = load_trusted_documents(file)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    for sha256, document in found.items():
+        click.echo(f"{sha256}  {_operations_label(document)}")
+    click.echo(f"{len(found)} documents", err=True)
+
+
+@documents.command("add")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument(
+    "document_paths",
+    metavar="DOCUMENT.graphql...",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+def documents_add(file: Path, document_paths: tuple[Path, ...]) -> None:
+    """Add documents to FILE (created when missing), each under the SHA-256 of its text; print each hash."""
+    from graphql import GraphQLError, parse
+
+    from destgraph.errors import ConfigError
+    from destgraph.schema.persisted import document_hash, load_manifest, read_document, save_manifest
+
+    try:
+        manifest = load_manifest(file)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    added = 0
+    for path in document_paths:
+        try:
+            text = read_document(path)
+            parse(text)
+        except UnicodeDecodeError:
+            raise click.ClickException(f"{path} is not UTF-8 text") from None
+        except GraphQLError as exc:
+            raise click.ClickException(f"{path} is not a GraphQL document: {exc.message}") from None
+        sha256 = document_hash(text)
+        added += sha256 not in manifest
+        manifest[sha256] = text
+        click.echo(f"{sha256}  {path}")
+    save_manifest(file, manifest)
+    click.echo(f"{file}: {len(manifest)} documents, {added} new", err=True)
+
+
+def _operations_label(document: str) -> str:
+    """``query Everything, mutation Plan``: a document's operations, as the listing names them."""
+    from graphql import GraphQLError, OperationDefinitionNode, parse
+
+    try:
+        parsed = parse(document)
+    except GraphQLError:
+        return "(not a GraphQL document)"
+    names = [
+        f"{node.operation.value} {node.name.value if node.name else '(anonymous)'}"
+        for node in parsed.definitions
+        if isinstance(node, OperationDefinitionNode)
+    ]
+    return ", ".join(names) or "(no operation)"
 
 
 def _load_or_exit(path: Path):  # type: ignore[no-untyped-def]

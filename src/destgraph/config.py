@@ -141,8 +141,10 @@ class ApiKeyConfig(_Strict):
 class GatewayOptions(_Strict):
     introspection: bool = True
     graphiql: bool = True
-    #: where GraphiQL's scripts and styles come from; set it to a mirror of unpkg.com for air-gapped hosts
-    graphiql_assets_url: str = "https://unpkg.com"
+    #: where GraphiQL's scripts and styles come from: destgraph itself by default (they ship inside the
+    #: package, so GraphiQL works offline); or a CDN or mirror with unpkg.com's layout (it must send
+    #: CORS headers when on another origin)
+    graphiql_assets_url: str = "/graphiql/assets"
     catalog_ttl_seconds: float = Field(default=300, ge=0)
     max_page_size: int = Field(default=100, ge=1, le=100)
     default_page_size: int = Field(default=25, ge=1, le=100)
@@ -178,6 +180,20 @@ class GatewayOptions(_Strict):
     #: how long after a write whose outcome is unknown the vendor has to show it, before a repeat
     #: with the same idempotencyKey takes it as not applied and writes again
     write_settle_seconds: float = Field(default=30.0, ge=0)
+    #: the longest URL (path and query string) the GraphQL endpoint reads; longer ones answer 414 in
+    #: the GraphQL error shape (a GET's document is in its URL: past this, send it in a POST body).
+    #: uvicorn must be let read request heads that long (app.SERVER_MAX_HEAD_BYTES), or it answers a bare
+    #: 400 and resets the connection itself for a URL over 16 KiB
+    max_url_bytes: int = Field(default=64 * 1024, ge=1024, le=1024 * 1024)
+    #: trusted documents: a JSON file {sha256: document} (`destgraph documents add` writes it) or a
+    #: directory of .graphql files, each under the SHA-256 of its exact text; read when the app is
+    #: built, into the persisted-query store, so clients may send them by hash alone. A relative path
+    #: is taken from the working directory
+    trusted_documents: str | None = None
+    #: only trusted documents run, over HTTP and websockets (sent by hash, or as a text whose hash is
+    #: registered); anything else answers 400 PERSISTED_QUERY_NOT_IN_LIST, and automatic persisted
+    #: queries register nothing (schema/persisted.py)
+    trusted_only: bool = False
 
 
 class Settings(_Strict):

@@ -8,8 +8,13 @@ runs in the background, and for ``cache_stale_if_error_seconds`` it answers when
 cannot (down, out of budget, circuit open), marked in the answer's ``extensions.stale`` with its age.
 
 Every write through the gateway bumps the workspace's generation, which is part of every key: no
-read after a write, on any replica sharing the store, is answered from before it. Writes plan on
-fresh reads, which never consult the cache; neither do callers that ask for fresh reads.
+read after a write, on any replica sharing the store, is answered from before it. A generation is
+a fresh random token, not a count: two replicas bumping it at once (a read, then a write, of the
+port) still both leave one that no earlier read was kept under. Writes plan on fresh reads, which
+never consult the cache; neither do callers that ask for fresh reads.
+
+Entries are plain JSON (``{"body": ..., "storedAt": epoch seconds}``), as the cache port asks:
+an entry of another shape is a miss.
 """
 
 from __future__ import annotations
@@ -17,11 +22,13 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from destgraph.adapters import scope as call_scope
+from destgraph.adapters.accounting import CallAccounting
 from destgraph.config import WorkspaceConfig
 from destgraph.errors import UpstreamRateLimited, UpstreamUnavailable
 from destgraph.state import CachePort
@@ -45,15 +52,37 @@ class Entry:
     body: Any
     stored_at: float
 
+    def to_json(self) -> dict[str, Any]:
+        return {"body": self.body, "storedAt": self.stored_at}
+
+    @classmethod
+    def from_json(cls, stored: Any) -> Entry | None:
+        """The entry ``to_json`` stored; None for anything else (nothing, or a foreign value)."""
+        if not isinstance(stored, dict) or "body" not in stored:
+            return None
+        stored_at = stored.get("storedAt")
+        if not isinstance(stored_at, int | float) or isinstance(stored_at, bool):
+            return None
+        return cls(stored["body"], float(stored_at))
+
 
 Fetch = Callable[[], Awaitable[Any]]
 
 
 class ReadCache:
-    def __init__(self, store: CachePort, workspace: WorkspaceConfig, *, clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        store: CachePort,
+        workspace: WorkspaceConfig,
+        *,
+        clock: Callable[[], float] = time.time,
+        accounting: CallAccounting | None = None,
+    ):
         self._store = store
         self._workspace = workspace
         self._clock = clock
+        #: counts each lookup (destgraph_read_cache_total) when given
+        self._accounting = accounting
         #: the refresh running for each key, so a burst of stale reads refreshes it once
         self._refreshing: dict[str, asyncio.Task[Any]] = {}
 
@@ -67,27 +96,40 @@ class ReadCache:
         if ttl <= 0:
             return await fetch()
         cache_key = await self._key(key)
-        entry: Entry | None = await self._store.get(cache_key)
+        entry = Entry.from_json(await self._store.get(cache_key))
         age = self._clock() - entry.stored_at if entry is not None else None
         if entry is not None and age is not None and age < ttl:
+            self._count(operation, "hit")
             return entry.body
         if entry is not None and age is not None and age < ttl + self._workspace.cache_stale_while_revalidate_seconds:
+            self._count(operation, "stale_while_revalidate")
             self._refresh_later(cache_key, ttl, fetch)
             return entry.body
         try:
             body = await fetch()
         except VENDOR_CANNOT:
             if entry is not None and age is not None and age < ttl + self._workspace.cache_stale_if_error_seconds:
+                self._count(operation, "stale_if_error")
                 self._mark_stale(operation, age)
                 return entry.body
+            self._count(operation, "miss")
             raise
+        except BaseException:
+            self._count(operation, "miss")
+            raise
+        self._count(operation, "miss")
         await self._keep(cache_key, ttl, body)
         return body
 
+    def _count(self, operation: str, result: str) -> None:
+        """One lookup's result, once: hit, stale_while_revalidate, stale_if_error, or miss (fetched)."""
+        if self._accounting is not None:
+            kind = KINDS.get(operation, operation)
+            self._accounting.cache_read(workspace=self._workspace.key, kind=kind, result=result)
+
     async def invalidate(self) -> None:
         """A write went to this workspace: nothing read before it answers a read after it."""
-        generation = await self._store.get(self._generation_key()) or 0
-        await self._store.set(self._generation_key(), generation + 1, ttl_seconds=30 * 24 * 3600)
+        await self._store.set(self._generation_key(), uuid.uuid4().hex, ttl_seconds=30 * 24 * 3600)
 
     async def _key(self, key: str) -> str:
         generation = await self._store.get(self._generation_key()) or 0
@@ -100,7 +142,7 @@ class ReadCache:
         keep = ttl + max(
             self._workspace.cache_stale_while_revalidate_seconds, self._workspace.cache_stale_if_error_seconds
         )
-        await self._store.set(cache_key, Entry(body, self._clock()), ttl_seconds=keep)
+        await self._store.set(cache_key, Entry(body, self._clock()).to_json(), ttl_seconds=keep)
 
     def _refresh_later(self, cache_key: str, ttl: float, fetch: Fetch) -> None:
         """One refresh in the background, charged to no request (the one that saw the entry may end first)."""

@@ -53,6 +53,8 @@ from destgraph.errors import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
+from destgraph.observability import tracing
+from destgraph.observability.context import count_upstream, upstream_headers
 from destgraph.state import BudgetExhausted, BudgetPort, CachePort, InMemoryBudgets, InMemoryCache, RateBudget
 from destgraph.state.memory import InMemoryBreakers
 from destgraph.state.ports import BreakerOutcome, BreakerPolicy, BreakerPort
@@ -128,7 +130,7 @@ class UpstreamClient:
         self._budget_port = budget_port or InMemoryBudgets()
         #: each API key's share (0..1] of every budget of this workspace, by key name
         self._shares = dict(shares or {})
-        self._cache = ReadCache(cache or InMemoryCache(), workspace)
+        self._cache = ReadCache(cache or InMemoryCache(), workspace, accounting=accounting)
         self._budgets = tuple(budgets)
         #: budgets of particular writes (Segment: 5 subscription writes a minute), by name
         self._write_budgets = dict(write_budgets or {})
@@ -247,12 +249,14 @@ class UpstreamClient:
         async with self._guarded(operation) as call:
             taken = await self._acquire_budget(operation)
             context = CallContext(self.provider, self.workspace.key, operation)
-            request = self._http.build_request(method, path, json=body, headers={"Accept": "text/event-stream"})
+            headers = {"Accept": "text/event-stream", **upstream_headers()}
+            request = self._http.build_request(method, path, json=body, headers=headers)
             started = time.perf_counter()
             async with self._budget_held(taken):  # the vendor counted the call once its headers came
                 call.sent = self._may_start(operation)
                 try:
-                    response = await self._within_deadline(self._http.send(request, stream=True))
+                    exchange = self._within_deadline(self._http.send(request, stream=True))
+                    response = await self._traced(method, path, operation, exchange)
                 except httpx.TransportError as exc:
                     self._account(operation, "error", started)
                     raise from_transport_error(exc, context) from exc
@@ -327,7 +331,8 @@ class UpstreamClient:
                     charged.calls += 1
                 started = time.perf_counter()
                 try:
-                    response = await self._send(method, path, params=params, body=body, write=write)
+                    exchange = self._send(method, path, params=params, body=body, write=write)
+                    response = await self._traced(method, path, operation, exchange)
                 except httpx.TransportError as exc:
                     self._account(operation, "error", started)
                     error = from_transport_error(exc, context)
@@ -400,11 +405,35 @@ class UpstreamClient:
         """The exchange. A read gets the smaller of the workspace's timeout and the time left; a
         write keeps the workspace's: cutting it at the deadline would leave its outcome unknown."""
         query = dict(params) if params else None
+        headers = upstream_headers()  # X-Request-Id (and the trace context when tracing)
         left = None if write else self._time_left()
         if left is None:
-            return await self._http.request(method, path, params=query, json=body)
+            return await self._http.request(method, path, params=query, json=body, headers=headers)
         timeout = min(self.workspace.timeout_seconds, left)
-        return await self._within_deadline(self._http.request(method, path, params=query, json=body, timeout=timeout))
+        exchange = self._http.request(method, path, params=query, json=body, headers=headers, timeout=timeout)
+        return await self._within_deadline(exchange)
+
+    async def _traced(
+        self, method: str, path: str, operation: str, exchange: Awaitable[httpx.Response]
+    ) -> httpx.Response:
+        """``exchange`` in its span (provider, workspace, operation, method, path, status: never a
+        header, the query string or the body), counted for the request's access line."""
+        count_upstream(self.provider)
+        if not tracing.enabled():
+            return await exchange
+        attributes = {
+            "destgraph.provider": self.provider,
+            "destgraph.workspace": self.workspace.key,
+            "destgraph.operation": operation,
+            "http.request.method": method,
+            "url.path": path,
+        }
+        with tracing.span(f"{self.provider} {operation}", attributes, kind="client") as span:
+            response = await exchange
+            span.set_attributes({"http.response.status_code": response.status_code})
+            if response.status_code >= 400:
+                span.fail(f"{self.provider} answered {response.status_code}")
+            return response
 
     async def _within_deadline(self, exchange: Awaitable[httpx.Response]) -> httpx.Response:
         """``exchange``, cut at the request's deadline whatever the transport (httpx's timeouts do

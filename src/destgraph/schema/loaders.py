@@ -20,6 +20,7 @@ from aiodataloader import DataLoader
 
 from destgraph.domain.models import Destination, DestinationRef, DestinationSubscription, DestinationType
 from destgraph.errors import DestgraphError
+from destgraph.observability.tracing import traced_batch
 from destgraph.services import catalog, destinations, subscriptions
 from destgraph.services.gateway import Session
 
@@ -30,6 +31,7 @@ class DestinationLoader(DataLoader[DestinationRef, Destination | None]):
         self._session = session
 
     # aiodataloader's annotation is too narrow for its documented per-key exceptions (module docstring).
+    @traced_batch("destination")
     async def batch_load_fn(  # type: ignore[override]
         self, refs: Sequence[DestinationRef]
     ) -> list[Destination | Exception | None]:
@@ -55,6 +57,7 @@ class DestinationTypeLoader(DataLoader[TypeKey, DestinationType | None]):
         super().__init__()
         self._session = session
 
+    @traced_batch("destination_type")
     async def batch_load_fn(  # type: ignore[override]  # per-key exceptions, as above
         self, keys: Sequence[TypeKey]
     ) -> list[DestinationType | Exception | None]:
@@ -72,6 +75,7 @@ class SubscriptionsLoader(DataLoader[Destination, list[DestinationSubscription]]
         super().__init__(get_cache_key=lambda d: d.ref)
         self._session = session
 
+    @traced_batch("subscriptions")
     async def batch_load_fn(  # type: ignore[override]  # per-key exceptions, as above
         self, found: Sequence[Destination]
     ) -> list[list[DestinationSubscription] | Exception]:

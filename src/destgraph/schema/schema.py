@@ -14,7 +14,8 @@ from strawberry.types import ExecutionContext
 from destgraph.adapters.scope import open_scope
 from destgraph.config import GatewayOptions
 from destgraph.errors import QuotaExceeded
-from destgraph.schema.cost import QueryCost, QueryPricing
+from destgraph.observability.graphql import ObservedQueryCost, OperationObserver
+from destgraph.schema.cost import QueryPricing
 from destgraph.schema.errors import ErrorCode, ErrorCodes
 from destgraph.schema.mutations.destinations import DestinationMutations
 from destgraph.schema.mutations.subscriptions import SubscriptionMutations
@@ -92,14 +93,38 @@ class Query(NodeQueries, WorkspaceQueries, DestinationQueries, CatalogQueries):
     pass
 
 
-@strawberry.type
+@strawberry.type(
+    description="Writes to the vendors, each checked before anything goes upstream. Input that does not fit the "
+    "schema's types is a BAD_REQUEST error; input that fits them but not the destination type's catalog or the "
+    "vendor's rules is data: the payload's userErrors name each input field at fault, and nothing is written. With "
+    "dryRun, changes is the plan and nothing is written either. Other GraphQL errors are faults (a vendor down, a "
+    "budget spent, a missing scope). Every mutation needs an API key with the write scope."
+)
 class Mutation(DestinationMutations, SubscriptionMutations, TestMutations):
     pass
 
 
-@strawberry.type
+@strawberry.type(
+    description="Streams over graphql-transport-ws or graphql-ws, with the API key in the upgrade's Authorization "
+    "header or in connection_init's payload."
+)
 class Subscription(TestSubscriptions):
     pass
+
+
+#: Strawberry declares these scalars (their parsing and serializing); only their words are the gateway's.
+SCALAR_DESCRIPTIONS = {
+    "DateTime": "A date and time in ISO 8601, e.g. 2024-05-01T09:30:00+00:00, with the UTC offset the vendor "
+    "gave. Give one in inputs too: a time without an offset is read as the gateway host's local time.",
+    "JSON": "Any JSON value (ECMA-404). settings, raw, changes and the like hold vendor data this way, in the "
+    "vendor's own shape, with every secret masked.",
+}
+
+
+def describe_scalars(schema: strawberry.Schema) -> None:
+    """Describe the scalars Strawberry declares, in the built schema (what introspection and the SDL read)."""
+    for name, description in SCALAR_DESCRIPTIONS.items():
+        schema._schema.type_map[name].description = description
 
 
 def build_schema(options: GatewayOptions | None = None) -> strawberry.Schema:
@@ -110,11 +135,14 @@ def build_schema(options: GatewayOptions | None = None) -> strawberry.Schema:
     no_introspection: list[type[ASTValidationRule]] = [NoSchemaIntrospectionCustomRule]
     # Factories, so each request gets fresh extension instances.
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        # first, so it wraps the others: its span is the operation's, and when it ends the errors
+        # have their codes and the calls are counted (observability/graphql.py)
+        OperationObserver,
         CallScoping,
         ErrorCodes,
         # depth, aliases and tokens, then the price of the operation before it runs: each limit
         # answers QUERY_TOO_COMPLEX; every answer carries extensions.cost
-        lambda: QueryCost(pricing),
+        lambda: ObservedQueryCost(pricing),  # QueryCost, telling the observer its price
         # after the price: a refused operation costs no share
         CallQuota,
         # The same few documents arrive again and again: validate each once. (ParserCache is left
@@ -123,7 +151,7 @@ def build_schema(options: GatewayOptions | None = None) -> strawberry.Schema:
     ]
     if not options.introspection:
         extensions.append(lambda: AddValidationRules(no_introspection))
-    return Schema(
+    schema = Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -131,3 +159,5 @@ def build_schema(options: GatewayOptions | None = None) -> strawberry.Schema:
         types=[Workspace, Destination, DestinationSubscription, DestinationType, ErrorCode],
         extensions=extensions,
     )
+    describe_scalars(schema)
+    return schema

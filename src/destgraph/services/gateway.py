@@ -45,7 +45,12 @@ class Principal:
 
 
 class Gateway:
-    """App-lifetime state: settings, state ports, upstream clients, accounting and caches."""
+    """App-lifetime state: settings, state ports, upstream clients, accounting and caches.
+
+    Without ``state``, the ports come from the environment (``StatePorts.from_environment``):
+    on Redis when ``REDIS_URL`` is set, so replicas given the same URL and prefix share them;
+    otherwise in this process. A ``REDIS_URL`` that does not answer is a ConfigError here.
+    """
 
     def __init__(
         self,
@@ -55,7 +60,9 @@ class Gateway:
         state: StatePorts | None = None,
     ) -> None:
         self.settings = settings
-        self.state = state or StatePorts.in_memory()
+        #: state built here (from REDIS_URL, else in process) is closed here; a given one by its owner
+        self._owns_state = state is None
+        self.state = state if state is not None else StatePorts.from_environment()
         self.accounting = CallAccounting()
         transports = transports or {}
         self.clients: dict[str, UpstreamClient] = {
@@ -77,6 +84,8 @@ class Gateway:
     async def aclose(self) -> None:
         for client in self.clients.values():
             await client.aclose()
+        if self._owns_state:
+            await self.state.aclose()  # the Redis connection pool, when REDIS_URL chose Redis
 
     def session(self, principal: Principal) -> Session:
         return Session(self, principal)

@@ -1,10 +1,11 @@
 """State the gateway shares across requests, behind small ports.
 
 ``ports`` declares what the gateway asks of shared state (idempotency records, named locks, rate
-budgets, circuit breakers, a key-value cache); ``memory`` implements it for one process, the
-default. Values crossing a port are plain data (strings, numbers, JSON-like dicts, frozen
-dataclasses of those), never futures or locks, so an implementation in another process (Redis) can
-satisfy the same ports.
+budgets, circuit breakers, a key-value cache, persisted queries); ``memory`` implements it for one
+process, the default; ``redis`` on a Redis that replicas share, chosen by ``REDIS_URL``
+(``select.from_environment``, which alone imports it). Values crossing a port are plain data
+(strings, numbers, JSON: the cache holds JSON, see ``domain.codec``), never futures, locks or
+pickles, so an implementation in another process satisfies the same ports.
 """
 
 from destgraph.state.memory import (

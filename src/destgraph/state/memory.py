@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import time
 import weakref
-from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections import OrderedDict, deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -321,16 +321,24 @@ class InMemoryCache(CachePort):
 
 
 class InMemoryPersistedQueries(PersistedQueryPort):
-    """Documents by hash, kept for the life of the process."""
+    """Documents by hash, the most recently used ``capacity`` of them: any client with a key may
+    register documents, and must not be able to grow the process without bound."""
 
-    def __init__(self) -> None:
-        self._documents: dict[str, str] = {}
+    def __init__(self, *, capacity: int = 10_000) -> None:
+        self._capacity = capacity
+        self._documents: OrderedDict[str, str] = OrderedDict()
 
     async def get(self, sha256: str) -> str | None:
-        return self._documents.get(sha256)
+        document = self._documents.get(sha256)
+        if document is not None:
+            self._documents.move_to_end(sha256)
+        return document
 
     async def put(self, sha256: str, document: str) -> None:
         self._documents[sha256] = document
+        self._documents.move_to_end(sha256)
+        while len(self._documents) > self._capacity:
+            self._documents.popitem(last=False)
 
 
 @dataclass
@@ -345,6 +353,24 @@ class StatePorts:
     breakers: BreakerPort = field(default_factory=InMemoryBreakers)
     #: GraphQL documents by hash (automatic persisted queries, trusted documents)
     documents: PersistedQueryPort = field(default_factory=InMemoryPersistedQueries)
+    #: releases what the ports hold outside this process (a shared store's connection pool)
+    closer: Callable[[], Awaitable[None]] | None = None
+
+    async def aclose(self) -> None:
+        """Release the ports' connections; the in-process ports hold none."""
+        if self.closer is not None:
+            closer, self.closer = self.closer, None
+            await closer()
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> StatePorts:
+        """The Redis ports when ``REDIS_URL`` is set (``REDIS_PREFIX`` optional), else in memory.
+
+        A ``REDIS_URL`` that does not answer is a ConfigError (see ``state.select``).
+        """
+        from destgraph.state.select import from_environment
+
+        return from_environment(environ)
 
     @classmethod
     def in_memory(cls, *, clock: Clock = time.monotonic) -> StatePorts:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from destgraph.schema.context import Info
@@ -34,8 +36,16 @@ def subscription_input(given: DestinationSubscriptionInput) -> writes.Subscripti
 
 @strawberry.type
 class DestinationMutations:
-    @strawberry.mutation
-    async def create_destination(self, info: Info, input: CreateDestinationInput) -> CreateDestinationPayload:
+    # strawberry.mutation() given only keywords is typed as returning Any, whatever it decorates.
+    @strawberry.mutation(  # type: ignore[untyped-decorator]
+        description="Create a destination, with its subscriptions where the vendor has them. The input is checked "
+        "against the type's catalog first: every problem is a userError and nothing is written. Needs the write scope."
+    )
+    async def create_destination(
+        self,
+        info: Info,
+        input: Annotated[CreateDestinationInput, strawberry.argument(description="The destination to create.")],
+    ) -> CreateDestinationPayload:
         result = await writes.create_destination(
             info.context.session,
             writes.CreateDestinationRequest(
@@ -57,8 +67,16 @@ class DestinationMutations:
             user_errors=user_errors(result.problems),
         )
 
-    @strawberry.mutation
-    async def update_destination(self, info: Info, input: UpdateDestinationInput) -> UpdateDestinationPayload:
+    @strawberry.mutation(  # type: ignore[untyped-decorator]  # typed as returning Any, as above
+        description="Change a destination's name, state, settings or sources. Settings merge key by key (null "
+        "removes a key, a masked value keeps the stored secret); nothing changes upstream when the update changes "
+        "nothing. Needs the write scope."
+    )
+    async def update_destination(
+        self,
+        info: Info,
+        input: Annotated[UpdateDestinationInput, strawberry.argument(description="What to change, and where.")],
+    ) -> UpdateDestinationPayload:
         result = await writes.update_destination(
             info.context.session,
             writes.UpdateDestinationRequest(
@@ -77,8 +95,15 @@ class DestinationMutations:
             user_errors=user_errors(result.problems),
         )
 
-    @strawberry.mutation
-    async def delete_destination(self, info: Info, input: DeleteDestinationInput) -> DeleteDestinationPayload:
+    @strawberry.mutation(  # type: ignore[untyped-decorator]  # typed as returning Any, as above
+        description="Delete a destination. A delete whose reply was lost is read back and reported done; a repeat "
+        "of a done delete answers a NOT_FOUND userError. Needs the write scope."
+    )
+    async def delete_destination(
+        self,
+        info: Info,
+        input: Annotated[DeleteDestinationInput, strawberry.argument(description="The destination to delete.")],
+    ) -> DeleteDestinationPayload:
         result = await writes.delete_destination(info.context.session, input.id, dry_run=bool(input.dry_run))
         return DeleteDestinationPayload(
             deleted_id=strawberry.ID(result.deleted_id) if result.deleted_id else None,

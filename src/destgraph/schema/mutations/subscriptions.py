@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from destgraph.schema.context import Info
@@ -26,9 +28,18 @@ def _payload(result: writes.SubscriptionResult) -> DestinationSubscriptionPayloa
 
 @strawberry.type
 class SubscriptionMutations:
-    @strawberry.mutation
+    # strawberry.mutation() given only keywords is typed as returning Any, whatever it decorates.
+    @strawberry.mutation(  # type: ignore[untyped-decorator]
+        description="Add a subscription to a destination (a Segment subscription, a Nimriz action), checked before "
+        "anything is written. Segment takes five subscription writes a minute: a write waits for its turn (up to "
+        "rate_wait_seconds) or fails with UPSTREAM_RATE_LIMITED. Needs the write scope."
+    )
     async def create_destination_subscription(
-        self, info: Info, input: CreateDestinationSubscriptionInput
+        self,
+        info: Info,
+        input: Annotated[
+            CreateDestinationSubscriptionInput, strawberry.argument(description="The subscription and its destination.")
+        ],
     ) -> DestinationSubscriptionPayload:
         result = await writes.create_subscription(
             info.context.session,
@@ -38,9 +49,16 @@ class SubscriptionMutations:
         )
         return _payload(result)
 
-    @strawberry.mutation
+    @strawberry.mutation(  # type: ignore[untyped-decorator]  # typed as returning Any, as above
+        description="Change a subscription; its destination's other subscriptions are kept, whatever else writes "
+        "meanwhile. Needs the write scope."
+    )
     async def update_destination_subscription(
-        self, info: Info, input: UpdateDestinationSubscriptionInput
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateDestinationSubscriptionInput, strawberry.argument(description="What to change, and where.")
+        ],
     ) -> DestinationSubscriptionPayload:
         result = await writes.update_subscription(
             info.context.session,
@@ -57,9 +75,15 @@ class SubscriptionMutations:
         )
         return _payload(result)
 
-    @strawberry.mutation
+    @strawberry.mutation(  # type: ignore[untyped-decorator]  # typed as returning Any, as above
+        description="Delete a subscription from its destination. Needs the write scope."
+    )
     async def delete_destination_subscription(
-        self, info: Info, input: DeleteDestinationSubscriptionInput
+        self,
+        info: Info,
+        input: Annotated[
+            DeleteDestinationSubscriptionInput, strawberry.argument(description="The subscription to delete.")
+        ],
     ) -> DeleteDestinationSubscriptionPayload:
         result = await writes.delete_subscription(info.context.session, input.id)
         return DeleteDestinationSubscriptionPayload(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 
@@ -31,7 +32,11 @@ class TestMutations:
     @strawberry.mutation(  # type: ignore[untyped-decorator]
         description="Test an existing destination: Zeotap's connection test, Nimriz's test-send."
     )
-    async def test_destination(self, info: Info, input: TestDestinationInput) -> TestDestinationPayload:
+    async def test_destination(
+        self,
+        info: Info,
+        input: Annotated[TestDestinationInput, strawberry.argument(description="The destination to test.")],
+    ) -> TestDestinationPayload:
         found = await testing.test_destination(info.context.session, input.id, input.subscription_id)
         outcome = found.outcome
         return TestDestinationPayload(
@@ -44,7 +49,11 @@ class TestMutations:
         description="Test settings before creating a destination (Zeotap's test of a new connection)."
     )
     async def test_destination_settings(
-        self, info: Info, input: TestDestinationSettingsInput
+        self,
+        info: Info,
+        input: Annotated[
+            TestDestinationSettingsInput, strawberry.argument(description="The settings to test, and where.")
+        ],
     ) -> TestDestinationSettingsPayload:
         found = await testing.test_settings(info.context.session, input.workspace_id, input.type_key, input.settings)
         return TestDestinationSettingsPayload(result=_result(found.outcome), user_errors=user_errors(found.problems))
@@ -57,7 +66,11 @@ class TestSubscriptions:
         description="The steps of a connection test as they happen (Zeotap streams them as server-sent events)."
     )
     async def destination_test_progress(
-        self, info: Info, input: TestDestinationInput
+        self,
+        info: Info,
+        input: Annotated[
+            TestDestinationInput, strawberry.argument(description="The destination whose connection to test.")
+        ],
     ) -> AsyncGenerator[TestStep, None]:
         async for step in testing.stream_test(info.context.session, input.id):
             yield TestStep.from_domain(step)

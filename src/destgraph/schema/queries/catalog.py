@@ -2,25 +2,41 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from destgraph.schema.context import Info
 from destgraph.schema.queries.nodes import decode
 from destgraph.schema.types.catalog import DestinationTypeConnection
-from destgraph.schema.types.common import Provider
+from destgraph.schema.types.common import AFTER, FIRST, Provider
 
 
 @strawberry.type
 class CatalogQueries:
-    @strawberry.field
+    # strawberry.field() given only keywords is typed as returning Any, whatever it decorates.
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="The destination types of every workspace the API key may see (or of one), one entry per provider "
+        "and key, in label order. Catalogs are cached across requests (catalog_ttl_seconds)."
+    )
     async def destination_types(
         self,
         info: Info,
-        provider: Provider | None = None,
-        workspace_id: strawberry.ID | None = None,
-        search: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        provider: Annotated[
+            Provider | None,
+            strawberry.argument(description="Only the catalogs of this vendor's workspaces; ignored with workspaceId."),
+        ] = None,
+        workspace_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only the catalog of this workspace (Workspace.id); one the API key may not see is NOT_FOUND."
+            ),
+        ] = None,
+        search: Annotated[
+            str | None, strawberry.argument(description="Case-insensitive substring of the type's key or label.")
+        ] = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> DestinationTypeConnection:
         session = info.context.session
         if workspace_id is not None:

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Annotated
 
 import strawberry
 
 from destgraph.domain.ids import GlobalId, MalformedId
 from destgraph.domain.models import DestinationRef
-from destgraph.errors import DestgraphError, InvalidInputError, NotFoundError
+from destgraph.errors import DestgraphError, NotFoundError
 from destgraph.schema.context import Info
 from destgraph.schema.cost import too_many_node_ids
 from destgraph.schema.loaders import TypeKey
 from destgraph.schema.types.catalog import DestinationType
-from destgraph.schema.types.common import Node
+from destgraph.schema.types.common import Node, invalid_id
 from destgraph.schema.types.destination import Destination
 from destgraph.schema.types.subscription import DestinationSubscription
 from destgraph.schema.types.workspace import Workspace
@@ -23,7 +24,7 @@ def decode(raw: str, *, expect: str | None = None, field: tuple[str, ...] = ("id
     try:
         return GlobalId.decode(raw, expect=expect)
     except MalformedId as exc:
-        raise InvalidInputError(str(exc), field=field) from exc
+        raise invalid_id(raw, expect=expect, field=field) from exc
 
 
 async def resolve_node(info: Info, global_id: GlobalId) -> Node:
@@ -54,12 +55,33 @@ async def resolve_node(info: Info, global_id: GlobalId) -> Node:
 
 @strawberry.type
 class NodeQueries:
-    @strawberry.field
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    # strawberry.field() given only keywords is typed as returning Any, whatever it decorates.
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="Any object by its id (a Workspace, Destination, DestinationSubscription or DestinationType); "
+        "null with a NOT_FOUND error when it does not exist or the API key may not see it, BAD_REQUEST when the id is "
+        "not one of ours."
+    )
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The object's id, as its id field gives it.")],
+    ) -> Node | None:
         return await resolve_node(info, decode(id))
 
-    @strawberry.field
-    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    @strawberry.field(  # type: ignore[untyped-decorator]  # typed as returning Any, as above
+        description="Objects by their ids, in the order asked, batched per workspace. An id that is malformed, "
+        'unknown or whose vendor failed is null in its slot, with an error at ["nodes", i]; the others stand.'
+    )
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(
+                description="At most max_node_ids (100) ids; more is QUERY_TOO_COMPLEX, before any call."
+            ),
+        ],
+    ) -> list[Node | None]:
         # The price of the operation refuses this before it runs (schema/cost.py); held here too.
         maximum = info.context.session.settings.gateway.max_node_ids
         if len(ids) > maximum:

@@ -9,20 +9,41 @@ from destgraph.domain import models
 from destgraph.domain.ids import GlobalId
 from destgraph.errors import UpstreamError
 from destgraph.schema.context import Info, path_of
-from destgraph.schema.types.common import DestinationTypeStatus, Node, PageInfo, Provider, SettingType
+from destgraph.schema.types.common import (
+    CURSOR,
+    EDGES,
+    ID,
+    NODES,
+    PAGE_INFO,
+    DestinationTypeStatus,
+    Node,
+    PageInfo,
+    Provider,
+    SettingType,
+)
 from destgraph.services import catalog
 
 
-@strawberry.type
+@strawberry.type(
+    description="One setting a destination type (or one of its actions) takes, as its vendor's catalog describes it."
+)
 class SettingDefinition:
-    key: str
-    label: str
-    type: SettingType
-    required: bool
-    secret: bool
-    default_value: JSON | None
-    description: str | None
-    choices: list[str] | None
+    key: str = strawberry.field(description="The key of the setting in settings, e.g. apiKey.")
+    label: str = strawberry.field(description="A name for people, as the vendor's console shows it.")
+    type: SettingType = strawberry.field(description="The kind of value the setting takes.")
+    required: bool = strawberry.field(
+        description="Whether a create must give it (unless the vendor fills a default), and an update may not remove it."
+    )
+    secret: bool = strawberry.field(description="Whether the value is a credential: masked wherever it is read.")
+    default_value: JSON | None = strawberry.field(
+        description="The value the vendor uses when none is given; null where there is none, and always null for secrets."
+    )
+    description: str | None = strawberry.field(
+        description="The vendor's help text for the setting (an ALERT's message); null where it has none."
+    )
+    choices: list[str] | None = strawberry.field(
+        description="The values a SELECT setting accepts; null for every other type."
+    )
 
     @classmethod
     def from_domain(cls, s: models.SettingDefinition) -> SettingDefinition:
@@ -39,28 +60,48 @@ class SettingDefinition:
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description="An action a subscription of this type can run: a Segment action, or a Nimriz action type."
+)
 class ActionDefinition:
     key: str = strawberry.field(description="Segment action id, or the Nimriz action_type.")
-    name: str
-    description: str | None
-    fields: list[SettingDefinition]
+    name: str = strawberry.field(description="A name for people, as the vendor's console shows it.")
+    description: str | None = strawberry.field(
+        description="What the action does, as the vendor says; null where it says nothing."
+    )
+    fields: list[SettingDefinition] = strawberry.field(
+        description="The settings a subscription running this action takes (Segment action fields); empty for Nimriz."
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description="A kind of destination a vendor offers (an entry of its catalog), with the settings a destination of it takes."
+)
 class DestinationType(Node):
-    id: strawberry.ID
-    provider: Provider
-    key: str
-    label: str
-    description: str | None
-    status: DestinationTypeStatus
-    categories: list[str]
+    id: strawberry.ID = strawberry.field(description=ID)
+    provider: Provider = strawberry.field(description="The vendor whose catalog lists the type.")
+    key: str = strawberry.field(
+        description="What Destination.typeKey and CreateDestinationInput.typeKey hold for this type, e.g. amplitude or Klaviyo."
+    )
+    label: str = strawberry.field(description="A name for people, as the vendor's console shows it.")
+    description: str | None = strawberry.field(
+        description="The vendor's description of the type; null where it has none."
+    )
+    status: DestinationTypeStatus = strawberry.field(
+        description="Whether the vendor offers the type generally, in beta, or no longer."
+    )
+    categories: list[str] = strawberry.field(
+        description="The vendor's categories for the type (e.g. Analytics, Email Marketing); empty where it has none."
+    )
     creatable: bool = strawberry.field(
         description="False for types the vendor's API will not create (Ours warehouse and cloud-storage types)."
     )
-    settings: list[SettingDefinition]
-    actions: list[ActionDefinition]
+    settings: list[SettingDefinition] = strawberry.field(
+        description="The settings a destination of this type takes, in the vendor's order."
+    )
+    actions: list[ActionDefinition] = strawberry.field(
+        description="The actions its subscriptions can run (Segment actions, Nimriz action types); empty where it has none."
+    )
 
     @classmethod
     def from_domain(cls, t: models.DestinationType, workspace: str) -> DestinationType:
@@ -86,19 +127,23 @@ class DestinationType(Node):
         )
 
 
-@strawberry.type
+@strawberry.type(description="A destination type in a page, with its cursor.")
 class DestinationTypeEdge:
-    cursor: str
-    node: DestinationType
+    cursor: str = strawberry.field(description=CURSOR)
+    node: DestinationType = strawberry.field(description="The destination type.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="A page of destination types, one entry per provider and key, in label order. A workspace whose "
+    "catalog cannot be read is left out and reported as an error at this connection's path."
+)
 class DestinationTypeConnection:
-    edges: list[DestinationTypeEdge]
-    page_info: PageInfo
-    total_count: int | None
+    edges: list[DestinationTypeEdge] = strawberry.field(description=EDGES)
+    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
+    total_count: int | None = strawberry.field(description="How many types match, over every page.")
 
-    @strawberry.field
+    # strawberry.field() given only keywords is typed as returning Any, whatever it decorates.
+    @strawberry.field(description=NODES)  # type: ignore[untyped-decorator]
     def nodes(self) -> list[DestinationType]:
         return [edge.node for edge in self.edges]
 

@@ -13,9 +13,23 @@ from destgraph.domain import models
 from destgraph.domain.ids import GlobalId, MalformedId
 from destgraph.domain.queries import ListFilter, MetricsWindow
 from destgraph.domain.secrets import mask_settings, secret_keys_of
-from destgraph.errors import InvalidInputError, UpstreamError
+from destgraph.errors import UpstreamError
 from destgraph.schema.context import Info, path_of
-from destgraph.schema.types.common import ConnectionStatus, MetricsGranularity, Node, PageInfo, Provider
+from destgraph.schema.types.common import (
+    AFTER,
+    CURSOR,
+    EDGES,
+    FIRST,
+    ID,
+    NODES,
+    PAGE_INFO,
+    ConnectionStatus,
+    MetricsGranularity,
+    Node,
+    PageInfo,
+    Provider,
+    invalid_id,
+)
 from destgraph.services import destinations as destination_service
 from destgraph.services import metrics as metrics_service
 from destgraph.services.pagination import OffsetCursor, page_size
@@ -28,12 +42,22 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-@strawberry.input
+@strawberry.input(
+    description="Which destinations to list: each field given narrows the list (all must match); a field left out "
+    "or null does not filter. The vendor applies what it can (Ours Privacy status and type), the gateway the rest."
+)
 class DestinationFilter:
-    providers: list[Provider] | None = None
-    workspace_ids: list[strawberry.ID] | None = None
-    enabled: bool | None = None
-    type_keys: list[str] | None = None
+    providers: list[Provider] | None = strawberry.field(default=None, description="Only destinations of these vendors.")
+    workspace_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="Only destinations of these workspaces (Workspace.id); an id that is not one is BAD_REQUEST.",
+    )
+    enabled: bool | None = strawberry.field(
+        default=None, description="Only enabled (true) or only disabled (false) destinations."
+    )
+    type_keys: list[str] | None = strawberry.field(
+        default=None, description="Only destinations whose typeKey is one of these, compared exactly."
+    )
     search: str | None = strawberry.field(default=None, description="Case-insensitive substring of the name.")
 
     def scope(self, *, workspace: str | None = None) -> destination_service.DestinationScope:
@@ -44,7 +68,7 @@ class DestinationFilter:
                 try:
                     keys.add(GlobalId.decode(raw, expect="Workspace").workspace)
                 except MalformedId as exc:
-                    raise InvalidInputError(str(exc), field=("filter", "workspaceIds", str(i))) from exc
+                    raise invalid_id(raw, expect="Workspace", field=("filter", "workspaceIds", str(i))) from exc
         if workspace is not None:
             # Workspace.destinations: this workspace, unless the filter leaves it out.
             keys = {workspace} if keys is None else keys & {workspace}
@@ -55,34 +79,56 @@ class DestinationFilter:
         )
 
 
-@strawberry.input
+@strawberry.input(description="The window and source of delivery metrics; every field may be left out.")
 class DeliveryMetricsInput:
     source_id: str | None = strawberry.field(default=None, description="Defaults to the destination's own source.")
-    start_time: datetime | None = None
-    end_time: datetime | None = None
-    granularity: MetricsGranularity | None = models.Granularity.MINUTE
+    start_time: datetime | None = strawberry.field(
+        default=None,
+        description="Start of the window, before endTime; left out, a window ending at endTime whose length "
+        "depends on granularity (see MetricsGranularity).",
+    )
+    end_time: datetime | None = strawberry.field(default=None, description="End of the window; left out, now.")
+    granularity: MetricsGranularity | None = strawberry.field(
+        default=models.Granularity.MINUTE, description="Size of the buckets the vendor counts in; null means MINUTE."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="How long deliveries took, as Segment reports it, over the metrics window.")
 class LatencySummary:
-    average: float | None
-    p95: float | None
+    average: float | None = strawberry.field(
+        description="The mean, as Segment reports it (its API does not state the unit); null where Segment gave none."
+    )
+    p95: float | None = strawberry.field(
+        description="The 95th percentile, in the same unit as average; null where Segment gave none."
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description="What Segment delivered to a destination from one source over a window: counts of events, and latencies."
+)
 class DeliveryMetrics:
-    source_id: str
-    granularity: MetricsGranularity
-    start_time: datetime
-    end_time: datetime
-    successes: int
-    successes_on_first_attempt: int | None
-    successes_after_retry: int | None
-    expired: int
-    discarded: int
-    retried: int
-    time_to_success: LatencySummary | None
-    time_to_first_attempt: LatencySummary | None
+    source_id: str = strawberry.field(description="The source the events came from.")
+    granularity: MetricsGranularity = strawberry.field(description="The size of the buckets Segment counted in.")
+    start_time: datetime = strawberry.field(description="Start of the window the numbers cover.")
+    end_time: datetime = strawberry.field(description="End of the window the numbers cover.")
+    successes: int = strawberry.field(description="Events the destination accepted.")
+    successes_on_first_attempt: int | None = strawberry.field(
+        description="Of successes, those accepted on the first attempt; null where Segment gave no breakdown."
+    )
+    successes_after_retry: int | None = strawberry.field(
+        description="Of successes, those accepted after one or more retries; null where Segment gave no breakdown."
+    )
+    expired: int = strawberry.field(description="Events Segment gave up on because its retry window ran out.")
+    discarded: int = strawberry.field(
+        description="Events Segment dropped without delivering them (e.g. ones the destination refused as invalid)."
+    )
+    retried: int = strawberry.field(description="Events Segment retried after a failed delivery attempt.")
+    time_to_success: LatencySummary | None = strawberry.field(
+        description="From Segment receiving an event to its successful delivery; null where Segment reported none."
+    )
+    time_to_first_attempt: LatencySummary | None = strawberry.field(
+        description="From Segment receiving an event to its first delivery attempt; null where Segment reported none."
+    )
 
     @classmethod
     def from_domain(cls, m: models.DeliveryMetrics) -> DeliveryMetrics:
@@ -105,34 +151,47 @@ class DeliveryMetrics:
         )
 
 
-@strawberry.type
+@strawberry.type(description="A field of the system a Zeotap destination sends to, that a sync can map a column to.")
 class DestinationField:
-    name: str
-    label: str | None
-    type: str | None
-    required: bool
+    name: str = strawberry.field(description="The field's name at the destination, as a mapping names it.")
+    label: str | None = strawberry.field(description="A name for people; null where Zeotap gives none.")
+    type: str | None = strawberry.field(
+        description="The field's data type in Zeotap's words (e.g. string, number); null where Zeotap gives none."
+    )
+    required: bool = strawberry.field(description="Whether a mapping must fill this field.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="A place a vendor sends data to, with its configuration: a Segment destination, an Ours Privacy "
+    "destination, a Zeotap destination or a Nimriz destination."
+)
 class Destination(Node):
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description=ID)
     native_id: str = strawberry.field(description="The vendor's own id of this destination.")
-    provider: Provider
-    name: str
+    provider: Provider = strawberry.field(description="The vendor that holds this destination.")
+    name: str = strawberry.field(description="The name the destination has at the vendor.")
     type_key: str = strawberry.field(
         description="The vendor's type key: an Ours type (Klaviyo), a Segment catalog slug (amplitude), "
         "a Zeotap destination_type (salesforce), a Nimriz type (segment)."
     )
-    enabled: bool
+    enabled: bool = strawberry.field(
+        description="Whether the vendor sends data to it. Zeotap destinations cannot be switched off: always true."
+    )
     connection_status: ConnectionStatus = strawberry.field(
         description="Connection health as the vendor reports it (Zeotap); UNKNOWN where the vendor reports none."
     )
-    connection_error: str | None
+    connection_error: str | None = strawberry.field(
+        description="Why the connection failed, as the vendor says (Zeotap); null unless connectionStatus is ERROR."
+    )
     source_ids: list[str] = strawberry.field(
         description="Sources feeding this destination: Segment's sourceId, Ours' limitedToSourceIds."
     )
-    created_at: datetime | None
-    updated_at: datetime | None
+    created_at: datetime | None = strawberry.field(
+        description="When the destination was created, as the vendor says; null where it keeps no time (Segment)."
+    )
+    updated_at: datetime | None = strawberry.field(
+        description="When the destination last changed, as the vendor says; null where it keeps no time (Segment)."
+    )
     domain: strawberry.Private[models.Destination]
 
     @classmethod
@@ -152,13 +211,13 @@ class Destination(Node):
             domain=d,
         )
 
-    @strawberry.field
+    # strawberry.field() given only keywords is typed as returning Any, whatever it decorates.
+    @strawberry.field(description="The workspace the destination belongs to.")  # type: ignore[untyped-decorator]
     def workspace(self, info: Info) -> Annotated[Workspace, strawberry.lazy("destgraph.schema.types.workspace")]:
         from destgraph.schema.types.workspace import Workspace
 
         return Workspace.from_config(info.context.session.workspace(self.domain.workspace))
 
-    # strawberry.field() given only keywords is typed as returning Any, whatever it decorates.
     @strawberry.field(  # type: ignore[untyped-decorator]  # Strawberry types keyword-only field() as Any
         description="A token that changes whenever the destination does, through destgraph or directly at the "
         "vendor: pass it as expectedVersion to update only what you read."
@@ -182,7 +241,9 @@ class Destination(Node):
     def raw(self) -> JSON:
         return JSON(mask_settings(self.domain.raw, self.domain.secret_keys))
 
-    @strawberry.field
+    @strawberry.field(  # type: ignore[untyped-decorator]  # typed as returning Any, as above
+        description="The catalog entry of typeKey, with its settings; null where the vendor's catalog has no such type."
+    )
     async def type(
         self, info: Info
     ) -> Annotated[DestinationType, strawberry.lazy("destgraph.schema.types.catalog")] | None:
@@ -192,9 +253,15 @@ class Destination(Node):
         found = await info.context.loaders.destination_type.load(TypeKey(self.domain.workspace, self.type_key))
         return DestinationType.from_domain(found, self.domain.workspace) if found else None
 
-    @strawberry.field
+    @strawberry.field(  # type: ignore[untyped-decorator]  # typed as returning Any, as above
+        description="The rules that send this destination its events (Segment subscriptions, Nimriz actions), in the "
+        "vendor's order; empty where the vendor has none (capabilities.subscriptions)."
+    )
     async def subscriptions(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> Annotated[DestinationSubscriptionConnection, strawberry.lazy("destgraph.schema.types.subscription")]:
         from destgraph.schema.types.subscription import DestinationSubscriptionConnection
 
@@ -210,7 +277,17 @@ class Destination(Node):
     @strawberry.field(  # type: ignore[untyped-decorator]  # typed as returning Any, as above
         description="Delivery metrics; null where the provider has none (capabilities.deliveryMetrics)."
     )
-    async def delivery_metrics(self, info: Info, input: DeliveryMetricsInput | None = None) -> DeliveryMetrics | None:
+    async def delivery_metrics(
+        self,
+        info: Info,
+        input: Annotated[
+            DeliveryMetricsInput | None,
+            strawberry.argument(
+                description="The window, granularity and source; left out, the last hour by the minute from the "
+                "destination's own source."
+            ),
+        ] = None,
+    ) -> DeliveryMetrics | None:
         window = input or DeliveryMetricsInput()
         found = await metrics_service.delivery_metrics(
             info.context.session,
@@ -231,10 +308,10 @@ class Destination(Node):
         return [DestinationField(name=f.name, label=f.label, type=f.type, required=f.required) for f in found]
 
 
-@strawberry.type
+@strawberry.type(description="A destination in a page, with its cursor.")
 class DestinationEdge:
-    cursor: str
-    node: Destination
+    cursor: str = strawberry.field(description=CURSOR)
+    node: Destination = strawberry.field(description="The destination.")
 
 
 @strawberry.type(
@@ -242,16 +319,15 @@ class DestinationEdge:
     "gateway cannot read, is left out of the page and reported as an error at this connection's path."
 )
 class DestinationConnection:
-    edges: list[DestinationEdge]
-    page_info: PageInfo
+    edges: list[DestinationEdge] = strawberry.field(description=EDGES)
+    page_info: PageInfo = strawberry.field(description=PAGE_INFO)
     total_count_resolver: strawberry.Private[Callable[[], Awaitable[int | None]] | None] = None
 
-    @strawberry.field
+    @strawberry.field(description=NODES)  # type: ignore[untyped-decorator]  # typed as returning Any, as above
     def nodes(self) -> list[Destination]:
         return [edge.node for edge in self.edges]
 
-    # strawberry.field() given only keywords is typed as returning Any, whatever it decorates.
-    @strawberry.field(  # type: ignore[untyped-decorator]
+    @strawberry.field(  # type: ignore[untyped-decorator]  # typed as returning Any, as above
         description="Null where a vendor does not report totals without reading every page."
     )
     async def total_count(self) -> int | None:

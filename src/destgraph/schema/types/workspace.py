@@ -12,7 +12,7 @@ from destgraph.domain import models
 from destgraph.domain.ids import GlobalId
 from destgraph.errors import UpstreamError
 from destgraph.schema.context import Info, path_of
-from destgraph.schema.types.common import CircuitState, HealthStatus, Node, Provider
+from destgraph.schema.types.common import AFTER, FIRST, ID, CircuitState, HealthStatus, Node, Provider
 from destgraph.services import workspaces
 
 if TYPE_CHECKING:
@@ -24,12 +24,27 @@ if TYPE_CHECKING:
     description="What a provider can do. Fields that need a capability return null or an empty list where it is false."
 )
 class Capabilities:
-    subscriptions: bool
-    delivery_metrics: bool
-    connection_test: bool
-    test_event: bool
-    describe_fields: bool
-    server_side_pagination: bool
+    subscriptions: bool = strawberry.field(
+        description="Whether destinations have subscriptions (Segment subscriptions, Nimriz actions). Where false, "
+        "Destination.subscriptions is empty and the subscription mutations answer an UNSUPPORTED userError."
+    )
+    delivery_metrics: bool = strawberry.field(
+        description="Whether Destination.deliveryMetrics has numbers (Segment); where false it is null."
+    )
+    connection_test: bool = strawberry.field(
+        description="Whether the vendor tests a destination's connection (Zeotap): testDestination, "
+        "testDestinationSettings and the destinationTestProgress subscription."
+    )
+    test_event: bool = strawberry.field(
+        description="Whether testDestination can send a test event through one subscription (Nimriz's test-send)."
+    )
+    describe_fields: bool = strawberry.field(
+        description="Whether Destination.fields lists the fields a destination can be mapped to (Zeotap); where false it is null."
+    )
+    server_side_pagination: bool = strawberry.field(
+        description="Whether the vendor pages its destination list itself (Segment, Ours Privacy); where false one "
+        "call answers the whole list and the gateway pages it."
+    )
     live_catalog: bool = strawberry.field(
         description="Whether the destination-type catalog comes from the vendor's API (true) or is built into the gateway (false)."
     )
@@ -47,12 +62,19 @@ class Capabilities:
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description="The last probe of a workspace (one cheap vendor call, kept health_ttl_seconds), with its circuit as it is now."
+)
 class WorkspaceHealth:
-    status: HealthStatus
+    status: HealthStatus = strawberry.field(description="How the last probe went.")
     latency_ms: float | None = strawberry.field(description="Round-trip of the last probe, in milliseconds.")
-    checked_at: datetime
-    message: str | None
+    checked_at: datetime = strawberry.field(
+        description="When the status was found: the time of the last probe, or now while the circuit keeps the vendor from being probed."
+    )
+    message: str | None = strawberry.field(
+        description="Why the status is not OK: the vendor's fault (secrets masked), how slow the probe was, or when "
+        "the circuit will let the next probe through; null when OK."
+    )
     circuit: CircuitState = strawberry.field(
         description="The workspace's circuit breaker now. While it is OPEN the vendor is not called: status is UNREACHABLE and message says when it will be probed."
     )
@@ -62,12 +84,14 @@ class WorkspaceHealth:
     description="A vendor workspace (a Segment workspace, an Ours Privacy account, a Zeotap workspace, a Nimriz workspace) that the gateway is configured to reach."
 )
 class Workspace(Node):
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description=ID)
     key: str = strawberry.field(
         description="The key this workspace has in the gateway's configuration, e.g. segment-prod."
     )
-    provider: Provider
-    label: str
+    provider: Provider = strawberry.field(description="The vendor this workspace belongs to.")
+    label: str = strawberry.field(
+        description="A name for people: the label in the gateway's configuration, or the key where it has none."
+    )
 
     @classmethod
     def from_config(cls, config: WorkspaceConfig) -> Workspace:
@@ -78,11 +102,16 @@ class Workspace(Node):
             label=config.display_label,
         )
 
-    @strawberry.field
+    # strawberry.field() given only keywords is typed as returning Any, whatever it decorates.
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="What this workspace's vendor can do, and so which fields and mutations work here."
+    )
     def capabilities(self, info: Info) -> Capabilities:
         return Capabilities.from_domain(workspaces.capabilities(info.context.session, self.key))
 
-    @strawberry.field
+    @strawberry.field(  # type: ignore[untyped-decorator]  # typed as returning Any, as above
+        description="Whether the vendor answers: the last probe (made now if none is fresh) and the circuit breaker."
+    )
     async def health(self, info: Info) -> WorkspaceHealth:
         health = await workspaces.health(info.context.session, self.key)
         return WorkspaceHealth(
@@ -93,13 +122,22 @@ class Workspace(Node):
             circuit=CircuitState.from_domain(health.circuit),
         )
 
-    @strawberry.field
+    @strawberry.field(  # type: ignore[untyped-decorator]  # typed as returning Any, as above
+        description="This workspace's destinations, in the vendor's order. When the vendor fails, an empty page "
+        "and an error at this path."
+    )
     async def destinations(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        filter: Annotated[DestinationFilter, strawberry.lazy("destgraph.schema.types.destination")] | None = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        filter: Annotated[
+            Annotated[DestinationFilter, strawberry.lazy("destgraph.schema.types.destination")] | None,
+            strawberry.argument(
+                description="Only the destinations that match every field given; a workspaceIds that leaves this "
+                "workspace out gives an empty page."
+            ),
+        ] = None,
     ) -> Annotated[DestinationConnection, strawberry.lazy("destgraph.schema.types.destination")]:
         from destgraph.schema.types.destination import DestinationConnection
 
@@ -112,9 +150,18 @@ class Workspace(Node):
             info.context.report(exc, path_of(info))
             return DestinationConnection.empty()
 
-    @strawberry.field
+    @strawberry.field(  # type: ignore[untyped-decorator]  # typed as returning Any, as above
+        description="The destination types this workspace's vendor offers, in label order. When the catalog "
+        "cannot be read, an empty page and an error at this path."
+    )
     async def destination_types(
-        self, info: Info, first: int | None = None, after: str | None = None, search: str | None = None
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        search: Annotated[
+            str | None, strawberry.argument(description="Case-insensitive substring of the type's key or label.")
+        ] = None,
     ) -> Annotated[DestinationTypeConnection, strawberry.lazy("destgraph.schema.types.catalog")]:
         from destgraph.schema.types.catalog import DestinationTypeConnection
 
