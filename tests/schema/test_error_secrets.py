@@ -35,7 +35,7 @@ from destgraph.schema.errors import InputLiterals, to_graphql_error
 from tests.schema.conftest import API_KEY, Stack
 
 #: a secret that is also a GraphQL name, so it can stand where an enum literal goes
-SECRET = "sk_live_9f8e7d6c5b4a3210ffee"
+SECRET = "sk_test_9f8e7d6c5b4a3210ffee"
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ query Everything {
   }
 }
 """
-SECRET = "sk_live_observability_never_logged_1234"
+SECRET = "sk_test_observability_never_logged_1234"
 
 
 class RecordingTransport(httpx.AsyncBaseTransport):

@@ -61,6 +61,8 @@ class BaseAdapter:
     """Shared plumbing and the defaults of the contract."""
 
     provider: ClassVar[Provider]
+    #: what the vendor is, in a sentence, for clients (the Provider enum's descriptions)
+    description: ClassVar[str]
     capabilities: ClassVar[Capabilities]
     page_size_maximum: ClassVar[int | None] = None
 

@@ -67,6 +67,8 @@ class VendorAdapter(Protocol):
     workspace's long-lived upstream client, so the same GET is made at most once per request."""
 
     provider: ClassVar[Provider]
+    #: what the vendor is, in a sentence, for clients
+    description: ClassVar[str]
     capabilities: ClassVar[Capabilities]
     #: the largest page one list call returns; None: one call always answers the whole list
     page_size_maximum: ClassVar[int | None]

@@ -45,6 +45,11 @@ def profile_for(provider: Provider) -> VendorProfile:
     return profiles[provider]
 
 
+def describe(provider: Provider) -> str:
+    """What the vendor is, in a sentence, as its adapter says."""
+    return profile_for(provider).adapter.description
+
+
 def build_client(
     workspace: WorkspaceConfig,
     *,

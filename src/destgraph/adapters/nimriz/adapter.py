@@ -63,6 +63,9 @@ _OVERRIDE_KINDS = {kind.value: kind for kind in MappingOverrideKind}
 
 
 class NimrizAdapter(BaseAdapter):
+    description: ClassVar[str] = (
+        "Nimriz: destinations that hold their actions (subscriptions here) and can send a test event."
+    )
     provider: ClassVar[Provider] = Provider.NIMRIZ
     capabilities: ClassVar[Capabilities] = Capabilities(
         subscriptions=True,

@@ -35,6 +35,9 @@ MASK = "******"
 
 
 class OursAdapter(BaseAdapter):
+    description: ClassVar[str] = (
+        "Ours Privacy: destinations of an account; the catalog comes from its API, and it reports no list totals."
+    )
     provider: ClassVar[Provider] = Provider.OURS
     capabilities: ClassVar[Capabilities] = Capabilities(
         subscriptions=False,

@@ -56,6 +56,9 @@ DEFAULT_WINDOWS = {
 
 
 class SegmentAdapter(BaseAdapter):
+    description: ClassVar[str] = (
+        "Segment (Twilio Segment): destinations of a source, with subscriptions (actions and FQL triggers) and delivery metrics."
+    )
     provider: ClassVar[Provider] = Provider.SEGMENT
     capabilities: ClassVar[Capabilities] = Capabilities(
         subscriptions=True,

@@ -53,6 +53,9 @@ _STATUS = {
 
 
 class ZeotapAdapter(BaseAdapter):
+    description: ClassVar[str] = (
+        "Zeotap Composable (formerly SignalSmith): destinations with a connection status, connection tests and describable fields."
+    )
     provider: ClassVar[Provider] = Provider.ZEOTAP
     capabilities: ClassVar[Capabilities] = Capabilities(
         subscriptions=False,

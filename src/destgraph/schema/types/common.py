@@ -8,6 +8,7 @@ from typing import TypeAlias, TypeVar
 
 import strawberry
 
+from destgraph.adapters.registry import describe
 from destgraph.domain import models
 from destgraph.domain.ids import GlobalId, MalformedId
 from destgraph.errors import InvalidInputError
@@ -85,12 +86,8 @@ MappingOverrideKind: TypeAlias = models.MappingOverrideKind
 graphql_enum(
     Provider,
     description="The four vendors whose destination APIs the gateway unifies.",
-    values={
-        Provider.SEGMENT: "Segment (Twilio Segment): destinations of a source, with subscriptions (actions and FQL triggers) and delivery metrics.",
-        Provider.OURS: "Ours Privacy: destinations of an account; the catalog comes from its API, and it reports no list totals.",
-        Provider.ZEOTAP: "Zeotap Composable (formerly SignalSmith): destinations with a connection status, connection tests and describable fields.",
-        Provider.NIMRIZ: "Nimriz: destinations that hold their actions (subscriptions here) and can send a test event.",
-    },
+    # Each vendor's adapter describes it: the schema names no vendor.
+    values={provider: describe(provider) for provider in Provider},
 )
 graphql_enum(
     ConnectionStatus,
