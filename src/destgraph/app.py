@@ -153,6 +153,14 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         await response(scope, receive, send)
 
     async def _answer(self, request: Request) -> Response:
+        admitted = await self._admit(request)
+        if isinstance(admitted, Response):
+            return admitted
+        principal, media = admitted
+        return await self._run(request, principal, media)
+
+    async def _admit(self, request: Request) -> Response | tuple[Principal, str]:
+        """The caller and the media type to answer in, once the request may run; or the GraphiQL page."""
         scope = request.scope
         options = self.gateway.settings.gateway
         media = _negotiate(request.headers.get("accept"))
@@ -184,6 +192,11 @@ class GraphQLEndpoint(GraphQL[Context, None]):
                 f"Accept names no media type this endpoint answers in: {GRAPHQL_RESPONSE_MEDIA} or {JSON_MEDIA}"
                 f" (subscriptions: {SUBSCRIPTIONS_OVER_WEBSOCKETS})",
             )
+        return principal, media
+
+    async def _run(self, request: Request, principal: Principal, media: str) -> Response:
+        """Read the request's GraphQL parameters, resolve persisted documents, and execute."""
+        scope = request.scope
         params = await _read_params(request, media)
         try:
             resolved = await self.documents.resolve(params.query, params.extensions)

@@ -42,6 +42,12 @@ class CallAccounting:
     tally: Counter[tuple[str, str, str, str]] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
+        self._upstream_families()
+        self._graphql_families()
+        self._budget_families()
+        self._operation_names: set[str] = set()
+
+    def _upstream_families(self) -> None:
         self._calls = PromCounter(
             "destgraph_upstream_calls",
             "Upstream calls by provider, workspace, endpoint and status.",
@@ -73,6 +79,8 @@ class CallAccounting:
             ["provider", "workspace"],
             registry=self.registry,
         )
+
+    def _graphql_families(self) -> None:
         self._requests = PromCounter(
             "destgraph_graphql_requests",
             "GraphQL requests (operations, over a websocket) by operation name, type and outcome (ok, partial, error).",
@@ -98,6 +106,8 @@ class CallAccounting:
             ["workspace", "kind", "result"],
             registry=self.registry,
         )
+
+    def _budget_families(self) -> None:
         self._budget_remaining = Gauge(
             "destgraph_budget_remaining",
             "Calls left now in each vendor budget of a workspace (in-process budgets only), as of the last scrape.",
@@ -116,7 +126,6 @@ class CallAccounting:
             ["workspace", "budget"],
             registry=self.registry,
         )
-        self._operation_names: set[str] = set()
 
     def record(self, *, provider: str, workspace: str, endpoint: str, status: str, seconds: float) -> None:
         self._calls.labels(provider, workspace, endpoint, status).inc()
