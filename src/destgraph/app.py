@@ -763,15 +763,8 @@ def _graphql_error(
     return Response(body, status_code=status, media_type=media_type, headers=dict(headers or {}))
 
 
-def create_app(
-    settings: Settings,
-    *,
-    transports: Mapping[str, httpx.AsyncBaseTransport] | None = None,
-    graphiql_headers: Mapping[str, str] | None = None,
-) -> Starlette:
-    """The gateway as an ASGI app. ``transports`` (by workspace key) lets tests reach emulators in process."""
-    gateway = Gateway(settings, transports=transports)
-    endpoint = GraphQLEndpoint(gateway, graphiql_headers=graphiql_headers)
+def _probe_routes(gateway: Gateway) -> list[Route]:
+    """/healthz (the process answers), /readyz (every workspace answers) and /metrics: no key needed."""
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -781,7 +774,7 @@ def create_app(
 
         session = gateway.session(Principal(name="readyz", scopes=frozenset({"read"}), visible=None))
         report = {}
-        for ws in settings.workspaces:
+        for ws in gateway.settings.workspaces:
             health = await workspaces.health(session, ws.key)
             report[ws.key] = health.status.value
         ready = all(status != "UNREACHABLE" for status in report.values())
@@ -793,6 +786,19 @@ def create_app(
         await observe_budgets(gateway)  # the budget gauges, as the budget port shows them now
         return PlainTextResponse(generate_latest(gateway.accounting.registry), media_type=CONTENT_TYPE_LATEST)
 
+    return [Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics)]
+
+
+def create_app(
+    settings: Settings,
+    *,
+    transports: Mapping[str, httpx.AsyncBaseTransport] | None = None,
+    graphiql_headers: Mapping[str, str] | None = None,
+) -> Starlette:
+    """The gateway as an ASGI app. ``transports`` (by workspace key) lets tests reach emulators in process."""
+    gateway = Gateway(settings, transports=transports)
+    endpoint = GraphQLEndpoint(gateway, graphiql_headers=graphiql_headers)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
@@ -800,9 +806,7 @@ def create_app(
 
     app = Starlette(
         routes=[
-            Route("/healthz", healthz),
-            Route("/readyz", readyz),
-            Route("/metrics", metrics),
+            *_probe_routes(gateway),
             Route("/graphql", endpoint, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", endpoint),
             *graphiql_asset_routes(enabled=settings.gateway.graphiql),
