@@ -19,6 +19,7 @@ DestgraphError
   QuotaExceeded(retry_after)                      the API key spent its share of the gateway's calls
   UnauthenticatedError                            no API key, or an unknown one
   ConfigError                                     the gateway's configuration is unusable
+  StateUnavailable                                the shared state store (Redis) did not answer
 
 schema/errors.py is the only place that turns this tree into GraphQL ErrorCodes and extensions.
 Messages never hold secrets: the upstream client scrubs vendor messages before raising.
@@ -154,3 +155,7 @@ class UnauthenticatedError(DestgraphError):
 
 class ConfigError(DestgraphError):
     """The gateway's configuration cannot be used."""
+
+
+class StateUnavailable(DestgraphError):
+    """The store the replicas share state through (Redis) did not answer; retrying later may help."""

@@ -885,3 +885,23 @@ async def test_the_gateway_takes_its_ports_from_the_environment_and_closes_them(
 def _settings() -> Settings:
     workspace = {"key": "ours-main", "provider": "ours", "base_url": "http://ours", "token_env": "TOKEN"}
     return settings_from_dict({"workspaces": [workspace]}, {"TOKEN": "t"})
+
+
+async def test_a_redis_that_stops_answering_is_a_coded_retryable_error() -> None:
+    """Every port turns a Redis fault into StateUnavailable (STATE_UNAVAILABLE), never INTERNAL."""
+    from destgraph.errors import StateUnavailable
+    from destgraph.state.redis import RedisBudgets, RedisCache, RedisIdempotency, RedisLocks
+
+    client = aioredis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
+    try:
+        with pytest.raises(StateUnavailable):
+            await RedisCache(client).get("k")
+        with pytest.raises(StateUnavailable):
+            await RedisIdempotency(client).claim("s", "k", "f", ttl_seconds=1)
+        with pytest.raises(StateUnavailable):
+            await RedisBudgets(client).acquire("b", RateBudget(calls=1, seconds=1), patience=0)
+        with pytest.raises(StateUnavailable):
+            async with RedisLocks(client).hold("n", patience=0.1):
+                pass
+    finally:
+        await client.aclose()

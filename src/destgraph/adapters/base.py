@@ -8,7 +8,8 @@ nothing, a vendor-specific input field it has no place for is a problem naming t
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, ClassVar, TypeVar
 
@@ -65,6 +66,8 @@ class BaseAdapter:
     description: ClassVar[str]
     capabilities: ClassVar[Capabilities]
     page_size_maximum: ClassVar[int | None] = None
+    #: type key -> vendor-neutral service slug, for every type of the vendor (adapters/<vendor>/services.py)
+    services: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, upstream: RequestUpstream, locks: LockPort) -> None:
         self.upstream = upstream
@@ -78,6 +81,17 @@ class BaseAdapter:
     def name(self) -> str:
         """The vendor's name as people write it, for messages."""
         return self.provider.name.title()
+
+    def service_of(self, type_key: str) -> str:
+        """The service slug the vendor's table gives ``type_key``; a key the table lacks (a type the
+        vendor added since) is its own service, named after the key."""
+        found = self.services.get(type_key)
+        if found is not None:
+            return found
+        return re.sub(r"[^a-z0-9]+", "-", type_key.lower()).strip("-") or type_key
+
+    def type_keys_of(self, services: Collection[str]) -> tuple[str, ...]:
+        return tuple(key for key, slug in self.services.items() if slug in services)
 
     def context(self, operation: str) -> CallContext:
         return CallContext(self.provider.value, self.workspace.key, operation)

@@ -21,7 +21,7 @@ list) built from ``current`` loses nothing written meanwhile through the gateway
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
@@ -75,6 +75,15 @@ class VendorAdapter(Protocol):
 
     @property
     def workspace(self) -> WorkspaceConfig: ...
+
+    def service_of(self, type_key: str) -> str:
+        """The vendor-neutral slug of the service a type sends to (klaviyo, google-analytics-4, webhook):
+        the same for the same product at every vendor, from the vendor package's services table."""
+        ...
+
+    def type_keys_of(self, services: Collection[str]) -> tuple[str, ...]:
+        """Every type key of the vendor's table whose service is one of ``services``."""
+        ...
 
     @property
     def name(self) -> str:

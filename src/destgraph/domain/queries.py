@@ -15,12 +15,16 @@ class ListFilter:
     enabled: bool | None = None
     type_keys: tuple[str, ...] = ()
     search: str | None = None
+    #: vendor-neutral service slugs (klaviyo, webhook): the adapter maps a type to its slug, so
+    #: ``accepts`` cannot tell; the service applies them (services/destinations.py)
+    services: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
-        return self.enabled is None and not self.type_keys and not self.search
+        return self.enabled is None and not self.type_keys and not self.search and not self.services
 
     def accepts(self, destination: Destination) -> bool:
+        """Everything but ``services``, which needs the destination's adapter."""
         if self.enabled is not None and destination.enabled != self.enabled:
             return False
         if self.type_keys and destination.type_key not in self.type_keys:

@@ -144,6 +144,8 @@ MAPPING_OVERRIDES = 5  # Nimriz property mappings
 FIELD_CHANGES = 10  # a create sets name, type, enabled and its settings
 USER_ERRORS = 5  # one per input field at fault
 TEST_STEPS = 5  # Zeotap's connection tests stream three or four steps
+SERVICES_LISTED = 100  # the four catalogs' 135 types fall under 88 services
+OFFERS_PER_SERVICE = 2  # mean 1.5 types per service, widest 6 (google-analytics-4, google-ads)
 
 #: Every field that can cause an upstream call, and every list of objects, with why. Fields not
 #: listed cost nothing and answer one object (tests/schema/test_query_cost.py holds the table to the
@@ -166,6 +168,10 @@ PRICES: dict[str, Price] = {
     "Query.destination": Price(calls=1, reach=Reach.ONE),
     # one catalog per workspace covered (cached across requests, but the bound counts it)
     "Query.destinationTypes": Price(calls=1, per=Per.SCOPE, reach=Reach.FILTER),
+    # every visible workspace's catalog, once each (cached across requests), grouped by service
+    "Query.services": Price(calls=1, per=Per.SCOPE, size=Size.NOMINAL, nominal=SERVICES_LISTED, reach=Reach.FILTER),
+    # the catalog types already read: no call
+    "Service.offers": Price(size=Size.NOMINAL, nominal=OFFERS_PER_SERVICE),
     # -- Workspace ------------------------------------------------------------------------------------
     # one probe per workspace (cached for health_ttl_seconds, joined while in flight)
     "Workspace.health": Price(calls=1, per=Per.WORKSPACE),

@@ -103,6 +103,11 @@ class ErrorCode(enum.Enum):
         description="The vendor could not be reached, answered 5xx, or its circuit is open; retrying later helps"
         " (after retryAfter where given).",
     )
+    STATE_UNAVAILABLE = strawberry.enum_value(
+        "STATE_UNAVAILABLE",
+        description="The store the gateway's replicas share state through (Redis) did not answer: nothing was"
+        " written upstream on this request's behalf after that point; retrying later helps.",
+    )
     UPSTREAM_TIMEOUT = strawberry.enum_value(
         "UPSTREAM_TIMEOUT", description="The vendor did not answer in time; retrying later helps."
     )
@@ -148,6 +153,7 @@ CODES: tuple[tuple[type[errors.DestgraphError], ErrorCode], ...] = (
     (errors.ForbiddenError, ErrorCode.FORBIDDEN),
     (errors.QuotaExceeded, ErrorCode.RATE_LIMITED),
     (errors.UnauthenticatedError, ErrorCode.UNAUTHENTICATED),
+    (errors.StateUnavailable, ErrorCode.STATE_UNAVAILABLE),
     (errors.ConfigError, ErrorCode.INTERNAL),
 )
 
@@ -175,6 +181,8 @@ def extensions_for(error: errors.DestgraphError) -> dict[str, Any]:
         extensions["field"] = list(error.field)
     if isinstance(error, errors.QuotaExceeded):
         extensions.update(retryable=True, retryAfter=error.retry_after)
+    if isinstance(error, errors.StateUnavailable):
+        extensions.update(retryable=True)
     return extensions
 
 

@@ -10,6 +10,7 @@ so is each row a vendor answered in a shape the gateway cannot read, while the r
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -113,7 +114,9 @@ async def _read_workspace(
     adapter = session.adapter(here.workspace)
     size = here.page_size or _vendor_page_size(adapter, limit)
     try:
-        page = await adapter.list_destinations(cursor=here.vendor_cursor, limit=size or None, filter=scope.filter)
+        page = await adapter.list_destinations(
+            cursor=here.vendor_cursor, limit=size or None, filter=pushed_down(adapter, scope.filter)
+        )
     except UpstreamError as exc:
         into.failures.append((here.workspace, exc))
         return False
@@ -121,7 +124,7 @@ async def _read_workspace(
     rows = page.destinations
     for i in range(_resume_index(rows, here), len(rows)):
         after_row = _position_after(here.workspace, here.vendor_cursor, size, rows, i, page.next_cursor, following)
-        if scope.filter.accepts(rows[i]):
+        if accepts(adapter, scope.filter, rows[i]):
             into.edges.append(Edge(rows[i], after_row.encode(mark) if after_row else _END.encode(mark)))
             if len(into.edges) == limit:
                 into.has_next_page = after_row is not None
@@ -133,6 +136,23 @@ async def _read_workspace(
         into.end_cursor = Position(here.workspace, page.next_cursor, size).encode(mark)
         return True
     return False
+
+
+def accepts(adapter: VendorAdapter, filter: ListFilter, destination: Destination) -> bool:
+    """The whole filter, ``services`` included (the adapter names each type's service)."""
+    if not filter.accepts(destination):
+        return False
+    return not filter.services or adapter.service_of(destination.type_key) in filter.services
+
+
+def pushed_down(adapter: VendorAdapter, filter: ListFilter) -> ListFilter:
+    """The filter as the adapter is asked it: ``services`` also as the vendor's type keys of those
+    services, so a vendor that filters on type does so (Ours, for a slug of exactly one of its types).
+    Only where no typeKeys were given and some type maps: the gateway still applies the whole filter."""
+    if not filter.services or filter.type_keys:
+        return filter
+    keys = adapter.type_keys_of(filter.services)
+    return dataclasses.replace(filter, type_keys=keys) if keys else filter
 
 
 #: the position past the last workspace
@@ -190,11 +210,11 @@ async def count_destinations(session: Session, scope: DestinationScope, *, first
     async def one(workspace: WorkspaceConfig) -> int | None:
         adapter = session.adapter(workspace.key)
         page = await adapter.list_destinations(
-            cursor=None, limit=_vendor_page_size(adapter, limit) or None, filter=scope.filter
+            cursor=None, limit=_vendor_page_size(adapter, limit) or None, filter=pushed_down(adapter, scope.filter)
         )
         if adapter.capabilities.server_side_pagination:
             return page.total
-        return sum(1 for d in page.destinations if scope.filter.accepts(d))
+        return sum(1 for d in page.destinations if accepts(adapter, scope.filter, d))
 
     try:
         totals = await asyncio.gather(*(one(ws) for ws in workspaces))

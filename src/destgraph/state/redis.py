@@ -27,17 +27,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import inspect
 import json
 import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import redis
 import redis.asyncio as aioredis
 
-from destgraph.errors import ConfigError
+from destgraph.errors import ConfigError, StateUnavailable
 from destgraph.state.memory import IN_FLIGHT_LIMIT_SECONDS, IN_FLIGHT_POLL_SECONDS, StatePorts
 from destgraph.state.ports import (
     BreakerAdmission,
@@ -110,6 +112,30 @@ local now = now_of(ARGV[1])
 """
 
 
+T = TypeVar("T")
+
+
+def _unavailable_is_coded(cls: type[T]) -> type[T]:
+    """Every coroutine method of a port: a Redis that does not answer is StateUnavailable, a coded,
+    retryable error, never INTERNAL (the error names no URL, so no password)."""
+    for name, method in list(vars(cls).items()):
+        if name.startswith("__") or not inspect.iscoroutinefunction(method):
+            continue
+
+        def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
+            @functools.wraps(method)
+            async def call(*args: Any, **kwargs: Any) -> Any:
+                try:
+                    return await method(*args, **kwargs)
+                except redis.RedisError as exc:
+                    raise StateUnavailable(f"the shared state store did not answer ({type(exc).__name__})") from exc
+
+            return call
+
+        setattr(cls, name, guarded(method))
+    return cls
+
+
 class _Scripts:
     """Scripts that read the time, registered once per client (EVALSHA, loaded again if the
     server forgot them), and the time to pass them."""
@@ -155,6 +181,7 @@ def _ms(seconds: float) -> int:
     return max(1, int(seconds * 1000))
 
 
+@_unavailable_is_coded
 class RedisIdempotency(IdempotencyPort):
     """Idempotency records as hashes with Redis's TTL; repeats poll for the outcome."""
 
@@ -251,7 +278,7 @@ class RedisLocks(LockPort):
         key, token = self.key(name), uuid.uuid4().hex
         deadline = time.monotonic() + patience
         delay, most = LOCK_POLL_SECONDS
-        while not await self._client.set(key, token, nx=True, px=_ms(self._ttl)):
+        while not await self._take(key, token):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise LockTimeout(f"{name} stayed locked for {patience:.1f} s")
@@ -264,7 +291,14 @@ class RedisLocks(LockPort):
             renewal.cancel()
             # Shielded: a cancelled holder still gives its lock back rather than leave it to the TTL.
             # (A renewal racing this release renews nothing: it too compares the token.)
-            await asyncio.shield(self._unlock(keys=[key], args=[token]))
+            with contextlib.suppress(redis.RedisError):  # unreachable: the TTL frees it
+                await asyncio.shield(self._unlock(keys=[key], args=[token]))
+
+    async def _take(self, key: str, token: str) -> bool:
+        try:
+            return bool(await self._client.set(key, token, nx=True, px=_ms(self._ttl)))
+        except redis.RedisError as exc:
+            raise StateUnavailable(f"the shared state store did not answer ({type(exc).__name__})") from exc
 
     async def _keep(self, key: str, token: str, name: str) -> None:
         while True:
@@ -336,6 +370,7 @@ return 1
 """
 
 
+@_unavailable_is_coded
 class RedisBudgets(BudgetPort):
     """The sliding windows of ``memory.SlidingWindow`` as two sorted sets per budget name.
 
@@ -486,6 +521,7 @@ return view()
 BREAKER_TTL_SECONDS = 24 * 3600.0
 
 
+@_unavailable_is_coded
 class RedisBreakers(BreakerPort):
     """One circuit per name as a hash; admit and settle are one script each, so atomic."""
 
@@ -525,6 +561,7 @@ def _view(found: list[Any]) -> BreakerView:
 # -- cache and documents --------------------------------------------------------------------------------
 
 
+@_unavailable_is_coded
 class RedisCache(CachePort):
     """Values as JSON text with Redis's own TTL; only plain JSON goes in (TypeError otherwise)."""
 
@@ -557,6 +594,7 @@ class RedisCache(CachePort):
         await self._client.delete(self._key(key))
 
 
+@_unavailable_is_coded
 class RedisPersistedQueries(PersistedQueryPort):
     """Documents by hash, kept (with no TTL unless one is given) for every replica."""
 

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 from destgraph.adapters.base import BaseAdapter, subscription_shows
 from destgraph.adapters.nimriz import checks, shapes
 from destgraph.adapters.nimriz.catalog import BY_KEY, CATALOG
+from destgraph.adapters.nimriz.services import SERVICES
 from destgraph.adapters.nimriz.writes import (
     DESTINATIONS,
     action_bodies,
@@ -77,6 +78,7 @@ class NimrizAdapter(BaseAdapter):
         live_catalog=False,
     )
     page_size_maximum: ClassVar[int | None] = None
+    services = SERVICES
 
     async def list_destinations(self, *, cursor: str | None, limit: int | None, filter: ListFilter) -> DestinationPage:
         return await self.list_all()

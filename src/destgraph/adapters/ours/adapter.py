@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from destgraph.adapters.base import BaseAdapter, looks_created
 from destgraph.adapters.ours import shapes
 from destgraph.adapters.ours.catalog import READABLE_TYPES, destination_type, read_only_types
+from destgraph.adapters.ours.services import SERVICES
 from destgraph.adapters.registry import VendorProfile
 from destgraph.adapters.shapes import optional_datetime, parse, parse_rows
 from destgraph.config import WorkspaceConfig
@@ -50,6 +51,7 @@ class OursAdapter(BaseAdapter):
         reports_totals=False,
     )
     page_size_maximum: ClassVar[int | None] = 100
+    services = SERVICES
 
     async def list_destinations(self, *, cursor: str | None, limit: int | None, filter: ListFilter) -> DestinationPage:
         params: dict[str, str | int] = {"limit": 100 if limit is None else max(1, min(limit, 100))}

@@ -18,6 +18,7 @@ from destgraph.adapters.base import CLOCK_SKEW_SECONDS, BaseAdapter, looks_creat
 from destgraph.adapters.registry import VendorProfile
 from destgraph.adapters.segment import checks, shapes, writes
 from destgraph.adapters.segment.catalog import destination_type
+from destgraph.adapters.segment.services import SERVICES
 from destgraph.adapters.shapes import optional_datetime, parse, parse_rows
 from destgraph.config import WorkspaceConfig
 from destgraph.domain.models import (
@@ -70,6 +71,7 @@ class SegmentAdapter(BaseAdapter):
         live_catalog=True,
     )
     page_size_maximum: ClassVar[int | None] = LIST_PAGE_MAXIMUM
+    services = SERVICES
 
     async def list_destinations(self, *, cursor: str | None, limit: int | None, filter: ListFilter) -> DestinationPage:
         # Segment filters nothing on the server; the service filters what comes back.

@@ -26,6 +26,7 @@ from destgraph.adapters.shapes import optional_datetime, parse, parse_rows
 from destgraph.adapters.sse import Event, json_events
 from destgraph.adapters.zeotap import shapes
 from destgraph.adapters.zeotap.catalog import BY_KEY, CATALOG
+from destgraph.adapters.zeotap.services import SERVICES
 from destgraph.adapters.zeotap.writes import TestRun, create_body, real_config, update_body
 from destgraph.config import WorkspaceConfig
 from destgraph.domain.models import (
@@ -68,6 +69,7 @@ class ZeotapAdapter(BaseAdapter):
         can_disable=False,
     )
     page_size_maximum: ClassVar[int | None] = None
+    services = SERVICES
 
     @property
     def _base(self) -> str:

@@ -1,4 +1,4 @@
-"""destinationTypes: the catalogs of every workspace, or of one."""
+"""destinationTypes: the catalogs of every workspace, or of one; services: their types by service."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from typing import Annotated
 
 import strawberry
 
-from destgraph.schema.context import Info
+from destgraph.schema.context import Info, path_of
 from destgraph.schema.queries.nodes import decode
-from destgraph.schema.types.catalog import DestinationTypeConnection
+from destgraph.schema.types.catalog import DestinationTypeConnection, Service
 from destgraph.schema.types.common import AFTER, FIRST, Provider
+from destgraph.services import service_names
 
 
 @strawberry.type
@@ -46,3 +47,27 @@ class CatalogQueries:
         return await DestinationTypeConnection.resolve(
             info, workspace_keys=keys, search=search, first=first, after=after
         )
+
+    @strawberry.field(  # type: ignore[untyped-decorator]  # typed as returning Any, as above
+        description="The services (products such as Klaviyo or Amplitude, named the same across vendors) that the "
+        "types of every workspace the API key may see send to, in slug order, each with the types that offer it. "
+        "A workspace whose catalog cannot be read is left out and reported as an error at this field's path."
+    )
+    async def services(
+        self,
+        info: Info,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Case-insensitive substring of the service's slug or label, or of an offered type's key "
+                "or label."
+            ),
+        ] = None,
+    ) -> list[Service]:
+        session = info.context.session
+        found = await service_names.list_services(
+            session, [ws.key for ws in session.visible_workspaces()], search=search or None
+        )
+        for _, exc in found.failures:
+            info.context.report(exc, path_of(info))
+        return [Service.from_domain(service, info) for service in found.services]

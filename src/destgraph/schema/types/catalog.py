@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated
+
 import strawberry
 from strawberry.scalars import JSON
 
@@ -21,7 +23,10 @@ from destgraph.schema.types.common import (
     Provider,
     SettingType,
 )
-from destgraph.services import catalog
+from destgraph.services import catalog, service_names
+
+if TYPE_CHECKING:
+    from destgraph.schema.types.workspace import Workspace
 
 
 @strawberry.type(
@@ -102,10 +107,20 @@ class DestinationType(Node):
     actions: list[ActionDefinition] = strawberry.field(
         description="The actions its subscriptions can run (Segment actions, Nimriz action types); empty where it has none."
     )
+    workspace_key: strawberry.Private[str]
+
+    # strawberry.field() given only keywords is typed as returning Any, whatever it decorates.
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="The vendor-neutral slug of the service the type sends to (e.g. klaviyo, google-analytics-4, "
+        "webhook): the same for the same product at every vendor. See Query.services."
+    )
+    def service(self, info: Info) -> str:
+        return info.context.session.adapter(self.workspace_key).service_of(self.key)
 
     @classmethod
     def from_domain(cls, t: models.DestinationType, workspace: str) -> DestinationType:
         return cls(
+            workspace_key=workspace,
             id=strawberry.ID(GlobalId("DestinationType", workspace, t.key).encode()),
             provider=t.provider,
             key=t.key,
@@ -123,6 +138,52 @@ class DestinationType(Node):
                     fields=[SettingDefinition.from_domain(f) for f in a.fields],
                 )
                 for a in t.actions
+            ],
+        )
+
+
+@strawberry.type(description="One vendor workspace's catalog type that sends to a service.")
+class ServiceOffer:
+    provider: Provider = strawberry.field(description="The vendor whose catalog lists the type.")
+    workspace: Annotated[Workspace, strawberry.lazy("destgraph.schema.types.workspace")] = strawberry.field(
+        description="The workspace whose catalog lists the type."
+    )
+    type_key: str = strawberry.field(description="The type's key at the vendor (DestinationType.key), e.g. Klaviyo.")
+    type: DestinationType | None = strawberry.field(
+        description="The catalog entry, with its settings; null where the vendor's catalog has no such type."
+    )
+
+
+@strawberry.type(
+    description="A product destinations send data to (Klaviyo, Amplitude, a webhook), named the same across vendors, "
+    "with the vendor types that send to it."
+)
+class Service:
+    slug: str = strawberry.field(
+        description="The vendor-neutral name of the service, e.g. klaviyo or google-analytics-4: what "
+        "Destination.service and DestinationType.service hold, and DestinationFilter.services takes."
+    )
+    label: str = strawberry.field(description="A name for people, e.g. Klaviyo or Google Analytics 4.")
+    offers: list[ServiceOffer] = strawberry.field(
+        description="Every type of every workspace asked that sends to this service, in workspace order."
+    )
+
+    @classmethod
+    def from_domain(cls, service: service_names.Service, info: Info) -> Service:
+        from destgraph.schema.types.workspace import Workspace
+
+        session = info.context.session
+        return cls(
+            slug=service.slug,
+            label=service.label,
+            offers=[
+                ServiceOffer(
+                    provider=offer.type.provider,
+                    workspace=Workspace.from_config(session.workspace(offer.workspace)),
+                    type_key=offer.type.key,
+                    type=DestinationType.from_domain(offer.type, offer.workspace),
+                )
+                for offer in service.offers
             ],
         )
 

@@ -59,6 +59,11 @@ class DestinationFilter:
         default=None, description="Only destinations whose typeKey is one of these, compared exactly."
     )
     search: str | None = strawberry.field(default=None, description="Case-insensitive substring of the name.")
+    services: list[str] | None = strawberry.field(
+        default=None,
+        description="Only destinations whose service (Destination.service, e.g. klaviyo) is one of these, compared "
+        "exactly; the gateway maps each type to its service, and the vendor filters on its types of them where it can.",
+    )
 
     def scope(self, *, workspace: str | None = None) -> destination_service.DestinationScope:
         keys: set[str] | None = None
@@ -75,7 +80,12 @@ class DestinationFilter:
         return destination_service.DestinationScope(
             providers=tuple(self.providers or ()),
             workspace_keys=frozenset(keys) if keys is not None else None,
-            filter=ListFilter(enabled=self.enabled, type_keys=tuple(self.type_keys or ()), search=self.search or None),
+            filter=ListFilter(
+                enabled=self.enabled,
+                type_keys=tuple(self.type_keys or ()),
+                search=self.search or None,
+                services=tuple(self.services or ()),
+            ),
         )
 
 
@@ -217,6 +227,13 @@ class Destination(Node):
         from destgraph.schema.types.workspace import Workspace
 
         return Workspace.from_config(info.context.session.workspace(self.domain.workspace))
+
+    @strawberry.field(  # type: ignore[untyped-decorator]  # Strawberry types keyword-only field() as Any
+        description="The vendor-neutral slug of the service typeKey sends to (e.g. klaviyo, google-analytics-4, "
+        "webhook): the same for the same product at every vendor. See Query.services."
+    )
+    def service(self, info: Info) -> str:
+        return info.context.session.adapter(self.domain.workspace).service_of(self.type_key)
 
     @strawberry.field(  # type: ignore[untyped-decorator]  # Strawberry types keyword-only field() as Any
         description="A token that changes whenever the destination does, through destgraph or directly at the "
