@@ -3,106 +3,25 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import httpx
 import pytest
 
 from destgraph.schema.graphiql import DEFAULT_QUERY
+from tests.e2e.demo_process import Demo, serve_demo
 
 DEMO_KEY = "dg_demo_e2e_key_0123456789"
 
 
-@dataclass(frozen=True)
-class Demo:
-    url: str
-    banner: str
-
-
-def _free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for s in sockets:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
-
-
-def _port_base() -> int:
-    for _ in range(50):
-        base = _free_ports(1)[0]
-        ok = True
-        for offset in range(1, 5):
-            with socket.socket() as probe:
-                try:
-                    probe.bind(("127.0.0.1", base + offset))
-                except OSError:
-                    ok = False
-        if ok and base + 4 < 65535:
-            return base
-    raise RuntimeError("no free ports")
-
-
 @pytest.fixture(scope="module")
 def demo() -> Iterator[Demo]:
-    port, base = _free_ports(1)[0], _port_base()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "destgraph",
-            "serve",
-            "--demo",
-            "--port",
-            str(port),
-            "--port-base",
-            str(base),
-            "--log-level",
-            "warning",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", "DESTGRAPH_DEMO_KEY": DEMO_KEY},
-    )
-    assert process.stdout is not None
-    url = f"http://127.0.0.1:{port}"
-    lines: list[str] = []
-    try:
-        while not any("curl" in line for line in lines):
-            line = process.stdout.readline()
-            if not line:
-                pytest.fail("serve --demo exited: " + "".join(lines))
-            lines.append(line)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                pytest.fail("serve --demo did not answer: " + "".join(lines))
-            time.sleep(0.1)
-        yield Demo(url=url, banner="".join(lines))
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stdout.close()
+    with serve_demo(DEMO_KEY) as running:
+        yield running
 
 
 def test_banner_names_graphiql_the_key_and_a_curl_command(demo: Demo) -> None:

@@ -13,21 +13,19 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.e2e.demo_process import serve_demo
+
 ROOT = Path(__file__).resolve().parents[2]
 BROWSER = ROOT / "tests" / "browser"
 SCRIPT = BROWSER / "graphiql_offline.mjs"
 DEMO_KEY = "dg_demo_graphiql_offline_key"
-_QUIET = ("--log-level", "warning")
 
 
 def _missing(what: str) -> None:
@@ -69,69 +67,10 @@ def _playwright_core() -> None:
         _missing(f"npm ci --prefix tests/browser to succeed:\n{result.stdout}\n{result.stderr}")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def _port_base() -> int:
-    """A port P with P+1..P+4 free: the demo's emulators listen there."""
-    for _ in range(50):
-        base = _free_port()
-        if base + 4 >= 65535:
-            continue
-        free = True
-        for offset in range(1, 5):
-            with socket.socket() as probe:
-                try:
-                    probe.bind(("127.0.0.1", base + offset))
-                except OSError:
-                    free = False
-        if free:
-            return base
-    raise RuntimeError("no free ports")
-
-
 @pytest.fixture(scope="module")
 def demo_url() -> Iterator[str]:
-    port, base = _free_port(), _port_base()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "destgraph", "serve", "--demo", "--port", str(port), "--port-base", str(base), *_QUIET],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", "DESTGRAPH_DEMO_KEY": DEMO_KEY},
-    )
-    assert process.stdout is not None
-    url = f"http://127.0.0.1:{port}"
-    lines: list[str] = []
-    try:
-        while not any("curl" in line for line in lines):
-            line = process.stdout.readline()
-            if not line:
-                pytest.fail("serve --demo exited: " + "".join(lines))
-            lines.append(line)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                pytest.fail("serve --demo did not answer: " + "".join(lines))
-            time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stdout.close()
+    with serve_demo(DEMO_KEY) as running:
+        yield running.url
 
 
 def test_the_page_needs_no_key_and_loads_only_from_the_gateway(demo_url: str) -> None:
