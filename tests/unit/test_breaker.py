@@ -1,5 +1,6 @@
-"""The circuit breaker: the in-process port, what counts as a failure, and the upstream client's use
-of it and of the request's deadline (over httpx.MockTransport, counting what reaches the network)."""
+"""The circuit breaker: what counts as a failure, and the upstream client's use of it and of the
+request's deadline (over httpx.MockTransport, counting what reaches the network). The breaker port
+itself is held to its behaviour over both implementations in tests/unit/test_redis_ports.py."""
 
 from __future__ import annotations
 
@@ -38,74 +39,6 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
-
-
-# -- the in-process port ----------------------------------------------------------------------------
-
-
-async def test_consecutive_failures_open_the_circuit_and_a_success_resets_the_count() -> None:
-    breakers = InMemoryBreakers(clock=FakeClock())
-    for outcome in ("failure", "failure", "success", "failure", "failure"):
-        assert (await breakers.admit("c", POLICY)).allowed
-        await breakers.settle("c", POLICY, outcome, probe=False)  # type: ignore[arg-type]
-    assert (await breakers.view("c", POLICY)).state == "closed"
-    assert (await breakers.admit("c", POLICY)).allowed
-    view = await breakers.settle("c", POLICY, "failure", probe=False)
-    assert (view.state, view.failures, view.probe_in) == ("open", 3, 30)
-
-
-async def test_neutral_outcomes_count_for_nothing() -> None:
-    breakers = InMemoryBreakers(clock=FakeClock())
-    await breakers.settle("c", POLICY, "failure", probe=False)
-    await breakers.settle("c", POLICY, "failure", probe=False)
-    for _ in range(10):
-        await breakers.settle("c", POLICY, "neutral", probe=False)
-    view = await breakers.view("c", POLICY)
-    assert (view.state, view.failures) == ("closed", 2)
-
-
-async def test_an_open_circuit_refuses_until_the_reset_then_lets_exactly_one_probe_through() -> None:
-    clock = FakeClock()
-    breakers = InMemoryBreakers(clock=clock)
-    for _ in range(3):
-        await breakers.settle("c", POLICY, "failure", probe=False)
-    clock.now += 10
-    refused = await breakers.admit("c", POLICY)
-    assert not refused.allowed and refused.view.probe_in == pytest.approx(20)
-    clock.now += 20
-    admissions = await asyncio.gather(*(breakers.admit("c", POLICY) for _ in range(20)))
-    assert [a.probe for a in admissions if a.allowed] == [True]
-    assert (await breakers.view("c", POLICY)).state == "half_open"
-    closed = await breakers.settle("c", POLICY, "success", probe=True)
-    assert (closed.state, closed.failures) == ("closed", 0)
-    assert (await breakers.admit("c", POLICY)).allowed
-
-
-async def test_a_failed_probe_opens_the_circuit_for_another_period() -> None:
-    clock = FakeClock()
-    breakers = InMemoryBreakers(clock=clock)
-    for _ in range(3):
-        await breakers.settle("c", POLICY, "failure", probe=False)
-    clock.now += 30
-    assert (await breakers.admit("c", POLICY)).probe
-    reopened = await breakers.settle("c", POLICY, "failure", probe=True)
-    assert (reopened.state, reopened.probe_in) == ("open", 30)
-    clock.now += 29
-    assert not (await breakers.admit("c", POLICY)).allowed
-
-
-async def test_a_probe_that_learns_nothing_or_never_settles_gives_its_turn_up() -> None:
-    clock = FakeClock()
-    breakers = InMemoryBreakers(clock=clock)
-    for _ in range(3):
-        await breakers.settle("c", POLICY, "failure", probe=False)
-    clock.now += 30
-    assert (await breakers.admit("c", POLICY)).probe
-    await breakers.settle("c", POLICY, "neutral", probe=True)  # cancelled, say
-    assert (await breakers.admit("c", POLICY)).probe  # the next caller probes at once
-    assert not (await breakers.admit("c", POLICY)).allowed
-    clock.now += 30  # that probe's caller vanished without settling
-    assert (await breakers.admit("c", POLICY)).probe
 
 
 # -- what counts ------------------------------------------------------------------------------------
