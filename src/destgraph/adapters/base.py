@@ -182,6 +182,15 @@ class BaseAdapter:
             raise found
         return found if found is not None and patch_shows(found, patch) else None
 
+    async def delete_reconciled(self, current: Destination, path: str) -> None:
+        """DELETE ``path``; when its reply is lost, the destination gone is what tells it was applied."""
+
+        async def delete() -> bool:
+            await self.upstream.send_json("DELETE", path, operation="delete_destination")
+            return True
+
+        await self.reconciled(delete, lambda: self.read_back_delete(current), "delete_destination")
+
     async def read_back_delete(self, current: Destination) -> bool | None:
         """True when the destination is gone; None while it is still there."""
         [found] = await self.get_destinations([current.native_id], fresh=True)

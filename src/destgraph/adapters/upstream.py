@@ -601,9 +601,6 @@ class RequestUpstream:
             method, path, operation=operation, body=body, params=params, budget=budget, reserved=reserved
         )
 
-    def forget(self) -> None:
-        self._memo.clear()
-
     async def invalidate(self) -> None:
         """The vendor changed what it holds outside a send_json (a streamed test that stores a status):
         neither this request's memo nor the read cache answers from before."""

@@ -142,12 +142,7 @@ class NimrizAdapter(BaseAdapter):
         )
 
     async def delete_destination(self, current: Destination) -> None:
-        async def delete() -> bool:
-            path = f"{DESTINATIONS}/{current.native_id}"
-            await self.upstream.send_json("DELETE", path, operation="delete_destination")
-            return True
-
-        await self.reconciled(delete, lambda: self.read_back_delete(current), "delete_destination")
+        await self.delete_reconciled(current, f"{DESTINATIONS}/{current.native_id}")
 
     async def create_subscription(self, destination: Destination, draft: SubscriptionDraft) -> DestinationSubscription:
         """The new action appended to the destination's actions, the whole list PUT back."""

@@ -179,13 +179,8 @@ class OursAdapter(BaseAdapter):
         return await self.reconciled(patch_it, lambda: self.read_back_update(current, patch), "update_destination")
 
     async def delete_destination(self, current: Destination) -> None:
-        async def delete() -> bool:
-            # Ours answers the bare JSON boolean true.
-            path = f"/rest/v1/destinations/{current.native_id}"
-            await self.upstream.send_json("DELETE", path, operation="delete_destination")
-            return True
-
-        await self.reconciled(delete, lambda: self.read_back_delete(current), "delete_destination")
+        # Ours answers the bare JSON boolean true.
+        await self.delete_reconciled(current, f"/rest/v1/destinations/{current.native_id}")
 
     def _answered(self, body: Any, operation: str) -> Destination:
         """A bare destination object, as get, create and update answer."""

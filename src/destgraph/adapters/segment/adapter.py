@@ -210,12 +210,7 @@ class SegmentAdapter(BaseAdapter):
         return await self.reconciled(patch_it, lambda: self.read_back_update(current, patch), "update_destination")
 
     async def delete_destination(self, current: Destination) -> None:
-        async def delete() -> bool:
-            path = f"/destinations/{current.native_id}"
-            await self.upstream.send_json("DELETE", path, operation="delete_destination")
-            return True
-
-        await self.reconciled(delete, lambda: self.read_back_delete(current), "delete_destination")
+        await self.delete_reconciled(current, f"/destinations/{current.native_id}")
 
     async def create_subscription(self, destination: Destination, draft: SubscriptionDraft) -> DestinationSubscription:
         body = writes.subscription_body(draft, path=("input", "subscription"))

@@ -138,12 +138,7 @@ class ZeotapAdapter(BaseAdapter):
 
     async def delete_destination(self, current: Destination) -> None:
         # A 409 (syncs still reference it) comes out as UpstreamConflict: the services call it IN_USE.
-        async def delete() -> bool:
-            path = f"{self._base}/{current.native_id}"
-            await self.upstream.send_json("DELETE", path, operation="delete_destination")
-            return True
-
-        await self.reconciled(delete, lambda: self.read_back_delete(current), "delete_destination")
+        await self.delete_reconciled(current, f"{self._base}/{current.native_id}")
 
     async def delete_blockers(self, destination: Destination) -> list[str]:
         """The reverse-ETL and audience syncs referencing the destination, of any status (Zeotap's 409)."""
