@@ -34,7 +34,8 @@ QUERY = """
 """
 
 
-def _settings(urls: dict[str, str]) -> Any:
+def _settings(urls: dict[str, str], *, unlimited: bool = False) -> Any:
+    """``unlimited``: no vendor budgets nor gateway-wide quota, for emulators run with --no-rate-limits."""
     env = "DESTGRAPH_BENCH_TOKEN"
     workspaces = [
         {"key": "segment", "provider": "segment", "base_url": urls["segment"], "token_env": env},
@@ -49,7 +50,12 @@ def _settings(urls: dict[str, str]) -> Any:
         {"key": "nimriz", "provider": "nimriz", "base_url": urls["nimriz"], "token_env": env},
     ]
     keys = [{"name": "bench", "sha256": hash_api_key(API_KEY), "scopes": ["read"], "workspaces": ["*"]}]
-    return settings_from_dict({"workspaces": workspaces, "api_keys": keys}, {env: "emulator-token"})
+    document: dict[str, Any] = {"workspaces": workspaces, "api_keys": keys}
+    if unlimited:
+        for workspace in workspaces:
+            workspace["rate_limits"] = [{"calls": 10_000_000, "seconds": 1}]
+        document["gateway"] = {"upstream_calls_per_minute": 100_000_000}
+    return settings_from_dict(document, {env: "emulator-token"})
 
 
 async def _logs(control: dict[str, httpx.AsyncClient]) -> dict[str, list[dict[str, Any]]]:

@@ -41,6 +41,7 @@ from strawberry.types.graphql import OperationType as AllowedOperation
 
 from destgraph.adapters.scope import CallScope
 from destgraph.config import Settings
+from destgraph.domain import jsonio
 from destgraph.observability import middleware as observability
 from destgraph.schema.context import Context
 from destgraph.schema.graphiql import graphiql_asset_routes, graphiql_page
@@ -119,6 +120,9 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         trusted = load_trusted_documents(Path(options.trusted_documents)) if options.trusted_documents else {}
         self.documents = PersistedDocuments(gateway.state.documents, trusted=trusted, trusted_only=options.trusted_only)
         self._outlines: OrderedDict[str, _Outline] = OrderedDict()
+
+    def encode_json(self, data: object) -> bytes:
+        return jsonio.dumps(data)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         # Strawberry asks this of websockets: HTTP requests get their context in _answer. A websocket

@@ -11,13 +11,15 @@ Messages name the fields at fault and never the values (a value can be a secret)
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from destgraph.adapters.errors import CallContext
+from destgraph.domain import jsonio
 from destgraph.domain.models import RejectedRow
 from destgraph.errors import UpstreamProtocolError
 
@@ -29,6 +31,31 @@ class VendorShape(BaseModel):
     (vendors add fields; the raw row keeps them)."""
 
     model_config = ConfigDict(extra="ignore", frozen=True, strict=True)
+
+
+class ParsedByContent(Generic[Shape]):
+    """A validator of a nested object that vendors repeat in every row (Segment embeds a whole
+    catalog entry in each destination): each distinct content is validated once and the same
+    model answered for it after, until ``maximum`` other contents push it out. A misfit is
+    validated, and raised, every time. Use as ``Annotated[Shape | None, PlainValidator(memo)]``."""
+
+    def __init__(self, shape: type[Shape], *, maximum: int) -> None:
+        self._shape = shape
+        self._maximum = maximum
+        self._parsed: OrderedDict[bytes, Shape] = OrderedDict()
+
+    def __call__(self, raw: Any) -> Shape | None:
+        if raw is None:
+            return None
+        content = jsonio.dumps(raw)
+        found = self._parsed.get(content)
+        if found is None:
+            found = self._parsed[content] = self._shape.model_validate(raw)
+            if len(self._parsed) > self._maximum:
+                self._parsed.popitem(last=False)
+        else:
+            self._parsed.move_to_end(content)
+        return found
 
 
 def parse(shape: type[Shape], data: Any, context: CallContext, *, what: str) -> Shape:

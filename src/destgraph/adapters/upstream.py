@@ -45,6 +45,7 @@ from destgraph.adapters.read_cache import ReadCache
 from destgraph.adapters.scope import CallScope
 from destgraph.adapters.scope import current as current_scope
 from destgraph.config import WorkspaceConfig
+from destgraph.domain import jsonio
 from destgraph.domain.secrets import scrub
 from destgraph.errors import (
     UpstreamError,
@@ -349,7 +350,7 @@ class UpstreamClient:
             if not response.content:
                 return None
             try:
-                return response.json()
+                return jsonio.loads(response.content)
             except (json.JSONDecodeError, UnicodeDecodeError) as exc:
                 raise UpstreamProtocolError(
                     f"{self.provider} answered {operation} with a body that is not JSON", **context.as_kwargs()
@@ -449,7 +450,7 @@ class UpstreamClient:
 
     def _error_for(self, response: httpx.Response, context: CallContext) -> UpstreamError:
         try:
-            message = self._extract_message(response.json())
+            message = self._extract_message(jsonio.loads(response.content))
         except (json.JSONDecodeError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError):
             message = None
         if message:

@@ -11,6 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from destgraph.errors import UpstreamProtocolError
@@ -256,7 +257,7 @@ class DestinationType:
     #: the vendor's own id where it differs from key (Segment's metadataId)
     native_id: str | None = None
 
-    @property
+    @cached_property
     def secret_keys(self) -> frozenset[str]:
         return frozenset(s.key for s in self.settings if s.secret)
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from graphql import (
+    DocumentNode,
     ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
@@ -659,6 +660,19 @@ class QueryPricing:
         self.options = options
         self.rules = limit_rules(options)
         self._prices: OrderedDict[tuple[Any, ...], QueryPrice] = OrderedDict()
+        self._documents: OrderedDict[str, DocumentNode] = OrderedDict()
+
+    def parsed(self, query: str) -> DocumentNode | None:
+        """The document of a query parsed lately (documents are never changed once parsed)."""
+        found = self._documents.get(query)
+        if found is not None:
+            self._documents.move_to_end(query)
+        return found
+
+    def remember_parsed(self, query: str, document: DocumentNode) -> None:
+        self._documents[query] = document
+        if len(self._documents) > self.CACHE_SIZE:
+            self._documents.popitem(last=False)
 
     def maximums(self) -> dict[str, int]:
         return {"cost": self.options.max_query_cost, "objects": self.options.max_query_objects}
@@ -720,10 +734,14 @@ class QueryCost(SchemaExtension):
         limit = self.pricing.options.max_tokens
         past_limit = False
         if context.graphql_document is None and context.query:
+            context.graphql_document = self.pricing.parsed(context.query)
+        if context.graphql_document is None and context.query:
             lexer = Lexer(Source(context.query))
             parser = Parser(lexer.source, lexer=lexer, max_tokens=limit)
             try:
                 context.graphql_document = parser.parse_document()
+                # only documents that parse: a syntax error is parsed (and coded) every time
+                self.pricing.remember_parsed(context.query, context.graphql_document)
             except GraphQLSyntaxError:
                 # Strawberry parses again (as far as the same error) and reports it; it is marked below.
                 past_limit = _tokens_past_limit(parser, lexer, limit)

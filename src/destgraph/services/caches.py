@@ -9,16 +9,21 @@ process instead of starting another, so a burst of requests costs one upstream c
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from destgraph.adapters import scope as call_scope
 from destgraph.domain.codec import CodecError, from_json, to_json
 from destgraph.domain.models import DestinationType, WorkspaceHealth
 from destgraph.state import CachePort
 
 Fetch = Callable[[], Awaitable[list[DestinationType]]]
 T = TypeVar("T")
+#: the most primed types remembered (forgetting them costs only store reads)
+PRIMED_MAXIMUM = 4096
 
 
 class CatalogCache:
@@ -35,13 +40,30 @@ class CatalogCache:
         self._refreshing: dict[str, asyncio.Task[dict[str, DestinationType]]] = {}
         #: the last listing decoded for each workspace, by the version token it was stored with
         self._decoded: dict[str, tuple[str, dict[str, DestinationType]]] = {}
+        #: types this process primed lately: store key -> (the type, until when it is surely stored)
+        self._primed: dict[str, tuple[DestinationType, float]] = {}
 
     async def prime(self, workspace: str, destination_types: list[DestinationType]) -> None:
-        """Remember types a vendor embedded in another answer (a catalog entry in each destination)."""
+        """Remember types a vendor embedded in another answer (a catalog entry in each destination).
+
+        Every list primes again what the last one primed: a type this process stored within the
+        TTL (the same built type, see adapters/segment/catalog.py) is in the store still, so it
+        costs no store round trip. Were it gone all the same, a lookup would cost one catalog call.
+        """
+        now = time.monotonic()
         for destination_type in {t.key: t for t in destination_types}.values():
             key = _type_key(workspace, destination_type.key)
+            primed = self._primed.get(key)
+            if primed is not None and primed[0] is destination_type and now < primed[1]:
+                continue
+            # an entry found in the store (another replica's) may be old: trust it for half a TTL
+            until = now + self._ttl / 2
             if await self._store.get(key) is None:
                 await self._store.set(key, to_json(destination_type), ttl_seconds=self._ttl)
+                until = now + self._ttl
+            if len(self._primed) >= PRIMED_MAXIMUM:
+                self._primed.clear()
+            self._primed[key] = (destination_type, until)
 
     async def all_types(self, workspace: str, fetch: Fetch) -> dict[str, DestinationType]:
         listed = self._listing(workspace, await self._store.get(_list_key(workspace)))
@@ -96,6 +118,7 @@ class HealthCache:
     async def get(self, workspace: str, probe: Callable[[], Awaitable[WorkspaceHealth]]) -> WorkspaceHealth:
         last = _decoded(WorkspaceHealth, await self._store.get(f"health:{workspace}"))
         if last is not None:
+            self._note(last)
             return last
         task = self._probing.get(workspace)
         if task is None:
@@ -104,7 +127,15 @@ class HealthCache:
             task.add_done_callback(lambda _: self._probing.pop(workspace, None))
         health = await asyncio.shield(task)
         await self._store.set(f"health:{workspace}", to_json(health), ttl_seconds=self._ttl)
+        self._note(health)
         return health
+
+    def _note(self, health: WorkspaceHealth) -> None:
+        """Tell the request's scope how long this probe's answer stays fresh (as the read cache does)."""
+        scope = call_scope.current()
+        if scope is not None:
+            checked = health.checked_at if health.checked_at.tzinfo else health.checked_at.replace(tzinfo=UTC)
+            scope.read_cached(self._ttl - (datetime.now(UTC) - checked).total_seconds())
 
 
 def _decoded(cls: type[T], stored: Any) -> T | None:

@@ -13,6 +13,7 @@ import asyncio
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from destgraph.adapters.contract import VendorAdapter
 from destgraph.config import WorkspaceConfig
@@ -47,7 +48,14 @@ class DestinationScope:
 @dataclass
 class Edge:
     destination: Destination
-    cursor: str
+    #: where the walk stands after this row (``_END``: past the last workspace)
+    after: Position
+    mark: str
+
+    @cached_property
+    def cursor(self) -> str:
+        """Encoded when asked for: most queries read a page's nodes and its end cursor only."""
+        return self.after.encode(self.mark)
 
 
 @dataclass
@@ -125,7 +133,7 @@ async def _read_workspace(
     for i in range(_resume_index(rows, here), len(rows)):
         after_row = _position_after(here.workspace, here.vendor_cursor, size, rows, i, page.next_cursor, following)
         if accepts(adapter, scope.filter, rows[i]):
-            into.edges.append(Edge(rows[i], after_row.encode(mark) if after_row else _END.encode(mark)))
+            into.edges.append(Edge(rows[i], after_row or _END, mark))
             if len(into.edges) == limit:
                 into.has_next_page = after_row is not None
                 into.end_cursor = into.edges[-1].cursor

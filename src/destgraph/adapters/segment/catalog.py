@@ -7,6 +7,7 @@ options are recognised by their description.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from typing import Any
 
 from destgraph.adapters.segment import shapes
@@ -46,8 +47,30 @@ _SECRET_HINT = re.compile(r"\bsecret\b|treated as a password|api key", re.I)
 _READ_ONLY_HINT = re.compile(r"read-only|read only", re.I)
 
 
+#: the most catalog entries whose types are kept built (Segment's catalog has about 500)
+BUILT_TYPES_MAXIMUM = 1024
+#: built types by the identity of their entry, which each holds (so an id is never reused meanwhile)
+_built: OrderedDict[int, tuple[shapes.Metadata, DestinationType]] = OrderedDict()
+
+
 def destination_type(metadata: shapes.Metadata) -> DestinationType:
-    """A catalog entry as a destination type keyed by its slug."""
+    """A catalog entry as a destination type keyed by its slug.
+
+    Every destination of a list embeds its type's whole entry, and the shapes answer the same
+    entry object for the same content (shapes.Destination.metadata): its type is built once.
+    """
+    found = _built.get(id(metadata))
+    if found is not None and found[0] is metadata:
+        _built.move_to_end(id(metadata))
+        return found[1]
+    built = _build(metadata)
+    _built[id(metadata)] = (metadata, built)
+    if len(_built) > BUILT_TYPES_MAXIMUM:
+        _built.popitem(last=False)
+    return built
+
+
+def _build(metadata: shapes.Metadata) -> DestinationType:
     return DestinationType(
         provider=Provider.SEGMENT,
         key=metadata.slug,

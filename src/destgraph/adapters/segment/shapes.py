@@ -5,9 +5,11 @@ Only the fields the gateway uses are declared; everything else stays in the raw 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from destgraph.adapters.shapes import VendorShape
+from pydantic import PlainValidator
+
+from destgraph.adapters.shapes import ParsedByContent, VendorShape
 
 
 class Pagination(VendorShape):
@@ -61,13 +63,18 @@ class Metadata(VendorShape):
     actions: list[Action] = []
 
 
+#: the catalog entries embedded in destinations, each distinct one validated once (about 500 exist)
+_embedded_entries = ParsedByContent(Metadata, maximum=1024)
+
+
 class Destination(VendorShape):
     id: str
     name: str | None = None
     enabled: bool = False
     settings: dict[str, Any] = {}
     sourceId: str | None = None
-    metadata: Metadata | None = None
+    #: the whole catalog entry, repeated in every destination of its type
+    metadata: Annotated[Metadata | None, PlainValidator(_embedded_entries)] = None
 
 
 class Subscription(VendorShape):

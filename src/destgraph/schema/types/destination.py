@@ -327,8 +327,12 @@ class Destination(Node):
 
 @strawberry.type(description="A destination in a page, with its cursor.")
 class DestinationEdge:
-    cursor: str = strawberry.field(description=CURSOR)
     node: Destination = strawberry.field(description="The destination.")
+    edge: strawberry.Private[destination_service.Edge]
+
+    @strawberry.field(description=CURSOR)  # type: ignore[untyped-decorator]  # typed as returning Any, as above
+    def cursor(self) -> str:
+        return self.edge.cursor
 
 
 @strawberry.type(
@@ -373,7 +377,7 @@ class DestinationConnection:
         await info.context.loaders.destination.remember(found)
         for _workspace, error in page.failures:
             info.context.report(error, path_of(info))
-        edges = [DestinationEdge(cursor=e.cursor, node=Destination.from_domain(e.destination)) for e in page.edges]
+        edges = [DestinationEdge(node=Destination.from_domain(e.destination), edge=e) for e in page.edges]
 
         async def total() -> int | None:
             return await destination_service.count_destinations(session, scope, first=first)
@@ -381,7 +385,7 @@ class DestinationConnection:
         return cls(
             edges=edges,
             page_info=PageInfo.of(
-                [e.cursor for e in edges],
+                [page.edges[0].cursor, page.edges[-1].cursor] if page.edges else [],
                 has_next=page.has_next_page,
                 has_previous=page.has_previous_page,
                 end=page.end_cursor,

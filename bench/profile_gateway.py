@@ -1,0 +1,102 @@
+"""Profile the gateway's own CPU on one workload, with the emulators in their own process.
+
+    .venv/bin/python bench/profile_gateway.py --workload w2 --requests 200 [--clients 32] [--html out.html]
+
+The gateway runs in this process over httpx's ASGI transport (so the profile holds only gateway
+code, not a server's), reads fresh (Cache-Control: no-cache) so every request does its upstream
+work, and pyinstrument samples it. It prints the CPU ms per request and the profile's top frames.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import resource
+import time
+from typing import Any
+
+import httpx
+from pyinstrument import Profiler
+
+from _loopback import emulate_on_loopback
+from destgraph.app import create_app
+from gateway_read import API_KEY, _settings
+
+WORKLOADS = {
+    "w1": '{ destination(id: "%(ours_id)s") { id name typeKey enabled createdAt provider } }',
+    "w2": """{ s: destinations(first: 40, filter: {providers: [SEGMENT]}) { nodes { name typeKey enabled } }
+  o: destinations(first: 40, filter: {providers: [OURS]}) { nodes { name typeKey enabled } }
+  z: destinations(first: 40, filter: {providers: [ZEOTAP]}) { nodes { name typeKey enabled } } }""",
+    "w3": """{ destinations(first: 40, filter: {providers: [SEGMENT]}) {
+  nodes { name subscriptions { nodes { id name trigger enabled } } } } }""",
+}
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def _first_ours_id(client: httpx.AsyncClient) -> str:
+    query = "{ destinations(first: 1, filter: {providers: [OURS]}) { nodes { id } } }"
+    body = (await client.post("/graphql", json={"query": query})).json()
+    return str(body["data"]["destinations"]["nodes"][0]["id"])
+
+
+async def run(urls: dict[str, str], args: argparse.Namespace) -> None:
+    app = create_app(_settings(urls, unlimited=True))
+    headers = {"Authorization": f"Bearer {API_KEY}", "Cache-Control": "no-cache"}
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://gateway", headers=headers, timeout=120
+    ) as client:
+        query = WORKLOADS[args.workload] % {"ours_id": await _first_ours_id(client)}
+
+        async def one() -> dict[str, Any]:
+            response = await client.post("/graphql", json={"query": query})
+            body: dict[str, Any] = response.json()
+            if body.get("errors"):
+                raise SystemExit(f"errors: {body['errors'][:2]}")
+            return body
+
+        for _ in range(5):  # warm: imports, catalogs, pools
+            await one()
+        profiler = Profiler(interval=0.0005, async_mode="disabled") if args.profile else None
+        cpu, wall = _cpu_seconds(), time.perf_counter()
+        if profiler:
+            profiler.start()
+        done = 0
+        while done < args.requests:
+            batch = min(args.clients, args.requests - done)
+            await asyncio.gather(*(one() for _ in range(batch)))
+            done += batch
+        if profiler:
+            profiler.stop()
+        cpu, wall = _cpu_seconds() - cpu, time.perf_counter() - wall
+        print(
+            f"{args.workload}: {args.requests} requests, {args.clients} clients: "
+            f"{1000 * cpu / args.requests:.2f} ms CPU a request, {args.requests / wall:.1f} requests/s"
+        )
+        if profiler:
+            if args.html:
+                with open(args.html, "w") as out:
+                    out.write(profiler.output_html())
+            print(profiler.output_text(unicode=False, color=False, show_all=args.all)[: args.chars])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workload", choices=sorted(WORKLOADS), default="w2")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=1)
+    parser.add_argument("--no-profile", dest="profile", action="store_false")
+    parser.add_argument("--html")
+    parser.add_argument("--all", action="store_true", help="show library frames too")
+    parser.add_argument("--chars", type=int, default=12000)
+    args = parser.parse_args()
+    with emulate_on_loopback("--no-rate-limits", "--destinations", "40") as urls:
+        asyncio.run(run(urls, args))
+
+
+if __name__ == "__main__":
+    main()

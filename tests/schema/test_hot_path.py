@@ -1,0 +1,90 @@
+"""The work a repeated read does once, counted (never timed): parsing, catalog entries, cursors.
+
+Each of these once cost a share of every request's CPU (bench/RESULTS.md, "Levers"): a document
+parsed anew per request, every Segment destination's embedded catalog entry validated and built
+into a type although the query asked for no type, a cursor encoded for every node.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from graphql.language import parser as graphql_parser
+
+import destgraph.adapters.segment.catalog as segment_catalog
+import destgraph.adapters.segment.shapes as segment_shapes
+import destgraph.services.pagination as pagination
+from tests.schema.conftest import Stack
+
+SEGMENT_PAGE = "{ destinations(first: 40, filter: {providers: [SEGMENT]}) { nodes { name typeKey enabled } } }"
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> list[Any]:
+    calls: list[Any] = []
+    original = getattr(owner, name)
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
+
+
+async def test_a_repeated_query_is_parsed_only_the_first_time(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed = _counting(monkeypatch, graphql_parser.Parser, "parse_document")
+    query = "{ workspaces { key } parsedOnce: workspaces { provider } }"
+    assert not (await stack.query(query)).get("errors")
+    first = len(parsed)
+    for _ in range(3):
+        assert not (await stack.query(query)).get("errors")
+    assert first >= 1 and len(parsed) == first
+
+
+async def test_a_syntax_error_is_coded_every_time(stack: Stack) -> None:
+    codes = [(await stack.query("{ workspaces { key }"))["errors"][0]["extensions"]["code"] for _ in range(2)]
+    assert codes == ["BAD_REQUEST", "BAD_REQUEST"]
+
+
+async def test_each_distinct_segment_catalog_entry_is_validated_and_built_once(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    validated = _counting(monkeypatch, segment_shapes.Metadata, "model_validate")
+    built = _counting(monkeypatch, segment_catalog, "_build")
+    first = await stack.query(SEGMENT_PAGE, fresh=True)
+    nodes = first["data"]["destinations"]["nodes"]
+    distinct = {node["typeKey"] for node in nodes}
+    assert len(nodes) == 40
+    assert 1 < len(distinct) < len(nodes)
+    # the first page: at most one validation and one build per distinct entry (others may be left
+    # from earlier tests); the second page, read from the vendor again, none
+    assert len(validated) <= len(distinct) and len(built) <= len(distinct)
+    before = (len(validated), len(built))
+    second = await stack.query(SEGMENT_PAGE, fresh=True)
+    assert second["data"] == first["data"]
+    assert (len(validated), len(built)) == before
+
+
+async def test_an_entry_segment_changed_is_validated_anew(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+    query = "{ destinations(first: 1, filter: {providers: [SEGMENT]}) { nodes { type { label } } } }"
+    await stack.query(query, fresh=True)
+    validated = _counting(monkeypatch, segment_shapes.Metadata, "model_validate")
+    memo = segment_shapes._embedded_entries
+    # what a changed entry looks like to the memo: content it has not seen
+    changed = {"slug": "memo-probe", "name": "Memo probe", "options": [], "actions": []}
+    assert memo(changed) is memo(dict(changed))
+    assert memo({**changed, "name": "Memo probe, renamed"}).name == "Memo probe, renamed"
+    assert len(validated) == 2
+
+
+async def test_cursors_are_encoded_only_when_asked_for(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+    encoded = _counting(monkeypatch, pagination, "encode_cursor")
+    await stack.query(SEGMENT_PAGE)
+    # the page's start and end cursors (pageInfo), not one per node
+    assert len(encoded) <= 2
+    del encoded[:]
+    body = await stack.query("{ destinations(first: 5, filter: {providers: [SEGMENT]}) { edges { cursor } } }")
+    cursors = [edge["cursor"] for edge in body["data"]["destinations"]["edges"]]
+    assert len(set(cursors)) == 5
+    assert len(encoded) <= 5 + 2
