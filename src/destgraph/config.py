@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -76,7 +77,9 @@ class WorkspaceConfig(_Strict):
     #: Segment: the source new destinations connect to unless the caller names one
     default_source_id: str | None = None
     timeout_seconds: float = Field(default=10.0, gt=0, le=120)
-    max_concurrency: int = Field(default=8, ge=1, le=64)
+    #: upstream calls in flight at once. 25, the default page size: a page's subscription lists
+    #: (Segment has no batch read) go out in one round after the list, not in several
+    max_concurrency: int = Field(default=25, ge=1, le=100)
     #: consecutive failures meaning the vendor is unwell (unreachable, 5xx, timeouts) that open the
     #: workspace's circuit: then calls fail at once, without touching the network
     breaker_failures: int = Field(default=5, ge=1, le=1000)
@@ -194,6 +197,50 @@ class GatewayOptions(_Strict):
     #: registered); anything else answers 400 PERSISTED_QUERY_NOT_IN_LIST, and automatic persisted
     #: queries register nothing (schema/persisted.py)
     trusted_only: bool = False
+    #: CORS: the origins whose pages a browser lets call the gateway. Each is an exact origin
+    #: (``https://app.example.com``), a pattern whose ``*`` stands for one or more host labels, or
+    #: for the port after the last colon (``https://*.example.com``, ``http://localhost:*``), a
+    #: regular expression between slashes (``/https://(app|admin)\.example\.com/``), or ``*`` for
+    #: any origin. None (the default): no CORS headers, so browsers refuse pages of other origins.
+    #: Preflights are answered before authentication and run nothing (destgraph.web.cors)
+    cors_allow_origins: tuple[str, ...] = ()
+    #: the methods a preflight allows
+    cors_allow_methods: tuple[str, ...] = ("GET", "POST")
+    #: the request headers a preflight allows, besides the CORS-safelisted ones
+    cors_allow_headers: tuple[str, ...] = ("Authorization", "Content-Type", "X-Request-Id")
+    #: the answer's headers a page's script may read, besides the CORS-safelisted ones
+    cors_expose_headers: tuple[str, ...] = ("X-Request-Id", "ETag", "Retry-After")
+    #: whether browsers send cookies and HTTP authentication along; API keys go in Authorization,
+    #: which needs neither, so it stays off unless something in front of the gateway uses cookies
+    cors_allow_credentials: bool = False
+    #: how long a browser may keep a preflight's answer (Access-Control-Max-Age)
+    cors_max_age_seconds: int = Field(default=600, ge=0, le=86400)
+    #: gzip answers to clients whose Accept-Encoding takes it (off behind a proxy that compresses)
+    compression: bool = True
+    #: answers under this many bytes go as they are; multipart/mixed and text/event-stream never
+    #: pass the compressor, whose buffering would hold back parts that must reach the client at once
+    compression_minimum_bytes: int = Field(default=1024, ge=0)
+
+    @field_validator("cors_allow_origins")
+    @classmethod
+    def _origins_are_readable(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for origin in value:
+            if len(origin) > 2 and origin.startswith("/") and origin.endswith("/"):
+                try:
+                    re.compile(origin[1:-1])
+                except re.error as exc:
+                    raise ValueError(f"cors_allow_origins: {origin} is not a regular expression: {exc}") from None
+            elif origin != "*" and not re.fullmatch(r"[a-z][a-z0-9+.-]*://[^/?#\s]+", origin):
+                raise ValueError(f"cors_allow_origins: {origin!r} is not an origin (scheme://host[:port])")
+        return value
+
+    @model_validator(mode="after")
+    def _no_credentials_for_any_origin(self) -> GatewayOptions:
+        if self.cors_allow_credentials and "*" in self.cors_allow_origins:
+            raise ValueError(
+                "cors_allow_credentials with cors_allow_origins = ['*'] would let every site act as its user"
+            )
+        return self
 
 
 class Settings(_Strict):

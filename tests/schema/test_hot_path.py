@@ -88,3 +88,31 @@ async def test_cursors_are_encoded_only_when_asked_for(stack: Stack, monkeypatch
     cursors = [edge["cursor"] for edge in body["data"]["destinations"]["edges"]]
     assert len(set(cursors)) == 5
     assert len(encoded) <= 5 + 2
+
+
+def _rounds(calls: list[dict[str, Any]]) -> int:
+    """Rounds of calls that could not overlap: a call starting after every call of the round ended
+    starts the next one."""
+    rounds, round_end = 0, float("-inf")
+    for call in sorted(calls, key=lambda c: c["started_at"]):
+        if call["started_at"] >= round_end:
+            rounds += 1
+            round_end = call["ended_at"]
+        else:
+            round_end = max(round_end, call["ended_at"])
+    return rounds
+
+
+async def test_a_page_with_subscriptions_costs_two_rounds_of_calls(stack: Stack) -> None:
+    # the list, then every subscription list of the page at once (Segment has no batch read)
+    segment = stack.upstreams["segment"]
+    await segment.faults(latency_ms=40)
+    await segment.clear()
+    query = """{ destinations(first: 25, filter: {providers: [SEGMENT]}) {
+      nodes { name subscriptions { nodes { id name trigger enabled } } } } }"""
+    body = await stack.query(query, fresh=True)
+    assert not body.get("errors")
+    calls = await segment.calls()
+    lists = [c for c in calls if c["path"].endswith("/subscriptions")]
+    assert len(lists) > 8  # more than the old concurrency bound, which made it three rounds
+    assert _rounds(calls) == 2

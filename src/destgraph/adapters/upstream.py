@@ -125,7 +125,10 @@ class UpstreamClient:
             headers=dict(headers),
             timeout=httpx.Timeout(workspace.timeout_seconds),
             transport=transport,
-            limits=httpx.Limits(max_connections=workspace.max_concurrency * 2, max_keepalive_connections=16),
+            # as many kept alive as may be in flight: a round of calls reuses the connections of the last
+            limits=httpx.Limits(
+                max_connections=workspace.max_concurrency * 2, max_keepalive_connections=workspace.max_concurrency
+            ),
         )
         self._concurrency = asyncio.Semaphore(workspace.max_concurrency)
         self._budget_port = budget_port or InMemoryBudgets()
