@@ -82,6 +82,7 @@ async def run(urls: dict[str, str], args: argparse.Namespace) -> None:
                 with open(args.html, "w") as out:
                     out.write(profiler.output_html())
             print(profiler.output_text(unicode=False, color=False, show_all=args.all)[: args.chars])
+    await app.state.gateway.aclose()
 
 
 def main() -> None:

@@ -1,18 +1,23 @@
 """The whole stack in process: the gateway app over the four emulator apps, all through HTTP.
 
 The gateway reaches each emulator through httpx's ASGITransport (a real HTTP exchange, no
-socket); tests send GraphQL over HTTP to the gateway and read upstream calls from the emulators'
-own request logs.
+socket), or with ``loopback=True`` over real sockets to each emulator served by uvicorn, through
+the transport it uses in production; tests send GraphQL over HTTP to the gateway and read
+upstream calls from the emulators' own request logs.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import socket
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 
 from destgraph.app import create_app
 from destgraph.config import hash_api_key, settings_from_dict
@@ -48,6 +53,8 @@ class Stack:
     client: httpx.AsyncClient
     upstreams: dict[str, Upstream]
     app: Any
+    #: the emulators' servers, with loopback=True
+    servers: list[tuple[uvicorn.Server, asyncio.Task[None]]] = field(default_factory=list)
 
     async def query(
         self, query: str, variables: dict[str, Any] | None = None, *, key: str = API_KEY, fresh: bool = False
@@ -95,9 +102,14 @@ class Stack:
 
 
 def stack_settings(
-    extra_keys: list[dict[str, Any]] | None = None, *, workspace_options: dict[str, Any] | None = None, **gateway: Any
+    extra_keys: list[dict[str, Any]] | None = None,
+    *,
+    workspace_options: dict[str, Any] | None = None,
+    urls: dict[str, str] | None = None,
+    **gateway: Any,
 ) -> Any:
-    """The stack's settings; ``workspace_options`` (e.g. breaker_failures) go to every workspace."""
+    """The stack's settings; ``workspace_options`` (e.g. breaker_failures) go to every workspace,
+    ``urls`` (by vendor name) say where the emulators listen."""
     document = {
         "gateway": gateway,
         "workspaces": [
@@ -125,6 +137,8 @@ def stack_settings(
     }
     for workspace in document["workspaces"]:
         workspace.update(workspace_options or {})
+        if urls:
+            workspace["base_url"] = urls[workspace["provider"]]
     return settings_from_dict(document, {TOKEN_ENV: DEFAULT_TOKEN})
 
 
@@ -133,11 +147,20 @@ async def build_stack(
     destinations: int = 40,
     extra_keys: list[dict[str, Any]] | None = None,
     workspace_options: dict[str, Any] | None = None,
+    loopback: bool = False,
     **gateway: Any,
 ) -> Stack:
     emulators = {
         name: create_emulator(name, options=SeedOptions(seed=1, destinations=destinations)) for name in WORKSPACES
     }
+    if loopback:
+        servers = {name: await _serve_on_loopback(emulator) for name, emulator in emulators.items()}
+        urls = {name: url for name, (url, _) in servers.items()}
+        settings = stack_settings(extra_keys, workspace_options=workspace_options, urls=urls, **gateway)
+        app = create_app(settings)
+        upstreams = {name: Upstream(name, httpx.AsyncClient(base_url=url)) for name, url in urls.items()}
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway", timeout=30)
+        return Stack(client=client, upstreams=upstreams, app=app, servers=[served for _, served in servers.values()])
     transports = {WORKSPACES[name]: httpx.ASGITransport(app=app) for name, app in emulators.items()}
     app = create_app(stack_settings(extra_keys, workspace_options=workspace_options, **gateway), transports=transports)
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway", timeout=30)
@@ -148,11 +171,34 @@ async def build_stack(
     return Stack(client=client, upstreams=upstreams, app=app)
 
 
+async def _serve_on_loopback(emulator: Any) -> tuple[str, tuple[uvicorn.Server, asyncio.Task[None]]]:
+    """An emulator served by uvicorn on a free loopback port, in this event loop."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(emulator, log_config=None, access_log=False, lifespan="off"))
+    server.capture_signals = _no_signals  # type: ignore[method-assign]
+    task = asyncio.ensure_future(server.serve(sockets=[listener]))
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    return f"http://127.0.0.1:{port}", (server, task)
+
+
+def _no_signals() -> Any:
+    """The test owns the signals: a served emulator must not take Ctrl-C from pytest."""
+    return contextlib.nullcontext()
+
+
 async def close_stack(stack: Stack) -> None:
     await stack.client.aclose()
     for upstream in stack.upstreams.values():
         await upstream.control.aclose()
     await stack.app.state.gateway.aclose()
+    for server, task in stack.servers:
+        server.should_exit = True
+        await task
 
 
 @pytest.fixture

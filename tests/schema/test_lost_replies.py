@@ -3,16 +3,29 @@
 The emulators apply each write and then lose its reply (the connection closes mid-reply) or answer
 500 (``after_commit`` in /_emulator/faults). The gateway reads the vendor back to learn what
 happened; a retry with the same idempotencyKey, or a repeated update or delete, converges. Every
-claim of the payload is checked against the emulator's own state.
+claim of the payload is checked against the emulator's own state. Each test runs twice: over
+ASGI transports, and over loopback sockets through the transport the gateway uses in production
+(adapters/transport.py), where a lost reply is a real connection closed mid-reply.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
-from tests.schema.conftest import Stack
+from tests.schema.conftest import Stack, build_stack, close_stack
+
+
+@pytest.fixture(params=["asgi", "loopback"])
+async def stack(request: pytest.FixtureRequest) -> AsyncIterator[Stack]:
+    built = await build_stack(loopback=request.param == "loopback")
+    try:
+        yield built
+    finally:
+        await close_stack(built)
+
 
 CREATE = """
 mutation($input: CreateDestinationInput!) {

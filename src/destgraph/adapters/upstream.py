@@ -44,6 +44,7 @@ from destgraph.adapters.errors import (
 from destgraph.adapters.read_cache import ReadCache
 from destgraph.adapters.scope import CallScope
 from destgraph.adapters.scope import current as current_scope
+from destgraph.adapters.transport import VendorTransport
 from destgraph.config import WorkspaceConfig
 from destgraph.domain import jsonio
 from destgraph.domain.secrets import scrub
@@ -124,11 +125,8 @@ class UpstreamClient:
             base_url=workspace.base_url,
             headers=dict(headers),
             timeout=httpx.Timeout(workspace.timeout_seconds),
-            transport=transport,
-            # as many kept alive as may be in flight: a round of calls reuses the connections of the last
-            limits=httpx.Limits(
-                max_connections=workspace.max_concurrency * 2, max_keepalive_connections=workspace.max_concurrency
-            ),
+            # aiohttp's pool under httpx (adapters/transport.py); tests give ASGI transports to emulators
+            transport=transport or VendorTransport(max_connections=workspace.max_concurrency * 2),
         )
         self._concurrency = asyncio.Semaphore(workspace.max_concurrency)
         self._budget_port = budget_port or InMemoryBudgets()
