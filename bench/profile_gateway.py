@@ -43,7 +43,7 @@ async def _first_ours_id(client: httpx.AsyncClient) -> str:
     return str(body["data"]["destinations"]["nodes"][0]["id"])
 
 
-async def run(urls: dict[str, str], args: argparse.Namespace) -> None:
+async def run(urls: dict[str, str], args: argparse.Namespace) -> Profiler | None:
     app = create_app(_settings(urls, unlimited=True))
     headers = {"Authorization": f"Bearer {API_KEY}", "Cache-Control": "no-cache"}
     transport = httpx.ASGITransport(app=app)
@@ -77,12 +77,8 @@ async def run(urls: dict[str, str], args: argparse.Namespace) -> None:
             f"{args.workload}: {args.requests} requests, {args.clients} clients: "
             f"{1000 * cpu / args.requests:.2f} ms CPU a request, {args.requests / wall:.1f} requests/s"
         )
-        if profiler:
-            if args.html:
-                with open(args.html, "w") as out:
-                    out.write(profiler.output_html())
-            print(profiler.output_text(unicode=False, color=False, show_all=args.all)[: args.chars])
     await app.state.gateway.aclose()
+    return profiler
 
 
 def main() -> None:
@@ -96,7 +92,12 @@ def main() -> None:
     parser.add_argument("--chars", type=int, default=12000)
     args = parser.parse_args()
     with emulate_on_loopback("--no-rate-limits", "--destinations", "40") as urls:
-        asyncio.run(run(urls, args))
+        profiler = asyncio.run(run(urls, args))
+    if profiler:
+        if args.html:
+            with open(args.html, "w") as out:
+                out.write(profiler.output_html())
+        print(profiler.output_text(unicode=False, color=False, show_all=args.all)[: args.chars])
 
 
 if __name__ == "__main__":
