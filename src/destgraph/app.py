@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from graphql import GraphQLError, GraphQLFormattedError, OperationDefinitionNode, OperationType, parse
+from graphql import (
+    GraphQLError,
+    GraphQLFormattedError,
+    InitialIncrementalExecutionResult,
+    OperationDefinitionNode,
+    OperationType,
+    parse,
+)
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.datastructures import Headers, QueryParams
@@ -49,12 +56,14 @@ from destgraph.schema.loaders import Loaders
 from destgraph.schema.persisted import (
     PersistedDocuments,
     PersistedQueryError,
+    Resolved,
     document_hash,
     load_trusted_documents,
     not_in_list,
 )
 from destgraph.schema.schema import build_schema
 from destgraph.services.gateway import Gateway, Principal
+from destgraph.web import Compression, GatewayCORS, http_cache, incremental
 
 logger = logging.getLogger("destgraph")
 NOBODY = Principal(name="anonymous", scopes=frozenset(), visible=frozenset())
@@ -69,12 +78,28 @@ async def _untrusted(view: object, query: object) -> GraphQLFormattedError | Non
     return {"message": refused.message, "extensions": {"code": refused.code.name}}
 
 
+#: why a document with @defer or @stream is refused over a websocket
+INCREMENTAL_OVER_HTTP = (
+    "@defer and @stream are served over HTTP (POST or GET /graphql with Accept: multipart/mixed), not over a"
+    " websocket, whose protocols carry one result per message"
+)
+
+
+async def _websocket_refusal(view: object, query: object) -> GraphQLFormattedError | None:
+    """The error of an operation refused over a websocket before it runs: answers in parts (neither
+    protocol can carry them), and what trusted_only refuses."""
+    outline = getattr(view, "_outline", None)
+    if isinstance(query, str) and callable(outline) and outline(query).incremental:
+        return {"message": INCREMENTAL_OVER_HTTP, "extensions": {"code": "BAD_REQUEST"}}
+    return await _untrusted(view, query)
+
+
 class _TrustedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
-    """graphql-transport-ws, refusing the documents trusted_only refuses over HTTP."""
+    """graphql-transport-ws, refusing the documents trusted_only refuses over HTTP, and answers in parts."""
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         if self.connection_acknowledged:
-            error = await _untrusted(self.view, message["payload"].get("query"))
+            error = await _websocket_refusal(self.view, message["payload"].get("query"))
             if error is not None:
                 await self.send_message(TransportErrorMessage(id=message["id"], type="error", payload=[error]))
                 return
@@ -82,11 +107,12 @@ class _TrustedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
 
 
 class _TrustedGraphQLWS(BaseGraphQLWSHandler[Context, None]):
-    """graphql-ws (the legacy protocol), refusing the documents trusted_only refuses over HTTP."""
+    """graphql-ws (the legacy protocol), refusing the documents trusted_only refuses over HTTP, and
+    answers in parts."""
 
     async def handle_start(self, message: StartMessage) -> None:
         if self.connection_acknowledged:
-            error = await _untrusted(self.view, message["payload"].get("query"))
+            error = await _websocket_refusal(self.view, message["payload"].get("query"))
             if error is not None:
                 await self.send_message(LegacyErrorMessage(type="error", id=message["id"], payload=error))
                 return
@@ -105,6 +131,11 @@ class GraphQLEndpoint(GraphQL[Context, None]):
     run, an unknown operationName) has no data, 400 with graphql-response+json and 200 with
     application/json. Mutations over GET are 405, subscriptions are for websockets. Documents may
     come by hash (automatic persisted queries, trusted documents: schema/persisted.py).
+
+    A document with @defer or @stream answers in parts, as multipart/mixed, to a client whose Accept
+    names it, and merged into one answer otherwise (destgraph.web.incremental). A query by GET whose
+    answer came from the caches may be kept by the client (Cache-Control, ETag, 304); every other
+    answer is no-store (destgraph.web.http_cache).
     """
 
     graphql_transport_ws_handler_class = _TrustedTransportWS
@@ -190,6 +221,9 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             raise _refused(401, UNAUTHENTICATED_MESSAGE, "UNAUTHENTICATED", media=media, headers=_CHALLENGE)
         if wants_page and not {"query", "extensions"} & set(request.query_params):
             return await self.render_graphql_ide(request)
+        if media is None and incremental.accepts_multipart(request.headers.get("accept")):
+            # a client of answers in parts only: an answer in one piece (no @defer, a refusal) is JSON
+            media = JSON_MEDIA
         if media is None:
             raise _refused(
                 406,
@@ -207,7 +241,8 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         except PersistedQueryError as exc:
             status = exc.status if media == GRAPHQL_RESPONSE_MEDIA else exc.status_json
             raise _refused(status, exc.message, exc.code.name, media=media) from None
-        operation = _select_operation(self._outline(resolved.query), params.operation_name, media)
+        outline = self._outline(resolved.query)
+        operation = _select_operation(outline, params.operation_name, media)
         if operation is OperationType.MUTATION and request.method == "GET":
             raise _refused(
                 405, "Mutations are not run over GET: send them in a POST", headers={"Allow": "POST"}, media=media
@@ -221,6 +256,11 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         allowed = {AllowedOperation.QUERY}
         if request.method == "POST":
             allowed.add(AllowedOperation.MUTATION)
+        if outline.incremental:
+            result = await self._run_in_parts(request, resolved, params, context, allowed, media)
+            if isinstance(result, Response):
+                return result
+            return self._answer_of(request, principal, context, result, media, operation)
         try:
             result = await self.schema.execute(
                 resolved.query,
@@ -235,7 +275,59 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             raise _request_error(f"No operation to run: {exc}", media) from None
         if not isinstance(result, PreExecutionError):
             await self.documents.register(resolved)  # an APQ registration, once the document proved valid
-        return _graphql_answer(self.encode_json, result, media)
+        return self._answer_of(request, principal, context, result, media, operation)
+
+    async def _run_in_parts(
+        self,
+        request: Request,
+        resolved: Resolved,
+        params: _Params,
+        context: Context,
+        allowed: set[AllowedOperation],
+        media: str,
+    ) -> Response | ExecutionResult:
+        """A document with @defer or @stream: its parts as multipart/mixed to a client that accepts it,
+        else one answer, merged (destgraph.web.incremental). The stream's extensions stay open to the
+        last part, so the request's scope, deadline and cost cover every part."""
+        results = await self.schema.stream(
+            resolved.query,
+            variable_values=params.variables,
+            context_value=context,
+            operation_name=params.operation_name,
+            operation_extensions=params.extensions,
+            allowed_operation_types=allowed,
+        )
+        first = await anext(results, None)
+        if not isinstance(first, InitialIncrementalExecutionResult):
+            # nothing was deferred after all (@defer(if: false)), or the request was refused: one result
+            async for _ in results:
+                pass  # the stream's end ends the operation (its scope closes, its record is written)
+            if not isinstance(first, ExecutionResult):
+                raise _request_error("The document holds no operation to run", media)
+            if not isinstance(first, PreExecutionError):
+                await self.documents.register(resolved)
+            return first
+        await self.documents.register(resolved)
+        assembly = incremental.Assembly(first, context.scope)
+        if incremental.accepts_multipart(request.headers.get("accept")):
+            return incremental.MultipartResponse(incremental.wire_parts(assembly, results), encode=self.encode_json)
+        return await incremental.merge_parts(assembly, results)
+
+    def _answer_of(
+        self,
+        request: Request,
+        principal: Principal,
+        context: Context,
+        result: ExecutionResult,
+        media: str,
+        operation: OperationType | None,
+    ) -> Response:
+        """The GraphQL answer, marked for client caches (destgraph.web.http_cache)."""
+        response = _graphql_answer(self.encode_json, result, media)
+        seconds = http_cache.max_age(
+            result, context.scope, method=request.method, query=operation is OperationType.QUERY
+        )
+        return http_cache.cacheable(response, request.headers, owner=principal.name, seconds=seconds)
 
     def _outline(self, query: str) -> _Outline:
         """The operations of a document by name and type, remembered for the documents seen lately."""
@@ -483,6 +575,8 @@ class _Outline:
     parsed: bool = True
     #: nested too deeply for graphql-core's recursive parser
     too_deep: bool = False
+    #: it names @defer or @stream: it runs as a stream of parts (destgraph.web.incremental)
+    incremental: bool = False
 
 
 def _outline_of(query: str, max_tokens: int) -> _Outline:
@@ -497,7 +591,8 @@ def _outline_of(query: str, max_tokens: int) -> _Outline:
             (node.name.value if node.name else None, node.operation)
             for node in document.definitions
             if isinstance(node, OperationDefinitionNode)
-        )
+        ),
+        incremental=incremental.uses_incremental_delivery(document),
     )
 
 
@@ -764,7 +859,9 @@ def _graphql_error(
     """An answer in the GraphQL error shape, without data: ``{"errors": [{message, extensions: {code}}]}``."""
     body = json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}, ensure_ascii=False)
     media_type = "application/json" if media == "application/json" else f"{media}; charset=utf-8"
-    return Response(body, status_code=status, media_type=media_type, headers=dict(headers or {}))
+    # a refusal is never kept: heuristic caching would otherwise apply to a 405 or 414
+    kept = {"Cache-Control": http_cache.NO_STORE, **(headers or {})}
+    return Response(body, status_code=status, media_type=media_type, headers=kept)
 
 
 def _probe_routes(gateway: Gateway) -> list[Route]:
@@ -817,12 +914,19 @@ def create_app(
         ],
         lifespan=lifespan,
     )
-    # observability (destgraph.observability.middleware): AuthenticatedRequest inside the auth, the
-    # request id, access line and server spans outside everything
+    # Outermost first: Compression, [ServerSpans], RequestObservation, GatewayCORS, BodySizeLimit,
+    # ApiKeyAuth, AuthenticatedRequest. Observability (destgraph.observability.middleware):
+    # AuthenticatedRequest inside the auth, the request id, access line and server spans outside the rest
     app.add_middleware(observability.AuthenticatedRequest)
     app.add_middleware(ApiKeyAuth, settings=settings)
     app.add_middleware(BodySizeLimit, max_bytes=settings.gateway.max_body_bytes)
+    # CORS outside the auth: a preflight carries no key, and is answered without running anything
+    if settings.gateway.cors_allow_origins:
+        app.add_middleware(GatewayCORS, options=settings.gateway)
     observability.install(app, gateway)
+    # compression outermost: the access line reads error answers' codes before they are compressed
+    if settings.gateway.compression:
+        app.add_middleware(Compression, minimum_bytes=settings.gateway.compression_minimum_bytes)
     app.state.gateway = gateway
     return app
 

@@ -65,9 +65,22 @@ def emulate(host: str, port_base: int, seed: int, destinations: int, token: str,
     help="With --demo: the emulators' ports, as for `destgraph emulate`.",
 )
 @click.option(
+    "--frontend-port",
+    type=click.IntRange(0, 65535),
+    help="With --demo: the example frontend's port (default: the gateway's port + 1; 0: not served).",
+)
+@click.option(
     "--log-level", default="info", show_default=True, type=click.Choice(["debug", "info", "warning", "error"])
 )
-def serve(config_path: Path | None, demo: bool, host: str, port: int, port_base: int, log_level: str) -> None:
+def serve(
+    config_path: Path | None,
+    demo: bool,
+    host: str,
+    port: int,
+    port_base: int,
+    frontend_port: int | None,
+    log_level: str,
+) -> None:
     """Serve the GraphQL gateway (GraphiQL at /graphql).
 
     Logs are JSON lines on stderr (destgraph.observability.logging), one access line per request;
@@ -101,14 +114,15 @@ def serve(config_path: Path | None, demo: bool, host: str, port: int, port_base:
             h11_max_incomplete_event_size=SERVER_MAX_HEAD_BYTES,
         )
         return
-    asyncio.run(_serve_demo(host=host, port=port, port_base=port_base, log_level=log_level))
+    frontend = port + 1 if frontend_port is None and port < 65535 else frontend_port or 0
+    asyncio.run(_serve_demo(host=host, port=port, port_base=port_base, frontend_port=frontend, log_level=log_level))
 
 
-async def _serve_demo(*, host: str, port: int, port_base: int, log_level: str) -> None:
+async def _serve_demo(*, host: str, port: int, port_base: int, frontend_port: int, log_level: str) -> None:
     import uvicorn
 
     from destgraph.app import SERVER_MAX_HEAD_BYTES, create_app
-    from destgraph.demo import demo_api_key, demo_settings
+    from destgraph.demo import demo_api_key, demo_settings, example_frontend
     from destgraph.emulators.core import DEFAULT_TOKEN, SeedOptions
     from destgraph.emulators.segment import DEFAULT_SOURCE_ID
     from destgraph.emulators.server import build_servers, endpoints, serve_all
@@ -131,19 +145,36 @@ async def _serve_demo(*, host: str, port: int, port_base: int, log_level: str) -
         h11_max_incomplete_event_size=SERVER_MAX_HEAD_BYTES,
     )
     gateway = uvicorn.Server(config)
+    servers = [*emulators, gateway]
+    # The example frontend on a port of its own: another origin, so its calls go through CORS.
+    folder = example_frontend() if frontend_port else None
+    if folder is not None:
+        from destgraph.web.frontend import frontend_app
+
+        page = frontend_app(folder, gateway_port=port, api_key=api_key)
+        page_config = uvicorn.Config(
+            page, host=host, port=frontend_port, log_level=log_level, log_config=None, access_log=False
+        )
+        page_server = uvicorn.Server(page_config)
+        page_server.capture_signals = _no_signals  # type: ignore[method-assign]
+        servers.append(page_server)
     configure_logging(log_level)  # again: the emulators' uvicorn configs installed uvicorn's own handlers
     gateway.capture_signals = _no_signals  # type: ignore[method-assign]
 
     click.echo(f"destgraph demo: GraphiQL at http://{host}:{port}/graphql")
     for endpoint in endpoints("127.0.0.1", port_base):
         click.echo(f"  {endpoint.title:<24} {endpoint.url}")
+    if folder is not None:
+        click.echo(f"  {'Example frontend':<24} http://{host}:{frontend_port}/ (another origin: CORS)")
+    elif frontend_port:
+        click.echo("  (no example frontend: it ships in the repository's examples/frontend/)")
     origin = "generated for this run" if generated else "from DESTGRAPH_DEMO_KEY"
     click.echo(f"API key ({origin}): {api_key}")
     click.echo(
         f"  curl -s http://{host}:{port}/graphql -H 'Authorization: Bearer {api_key}' "
         "-H 'Content-Type: application/json' -d '{\"query\": \"{ destinations(first: 5) { nodes { provider name } } }\"}'"
     )
-    await serve_all([*emulators, gateway])
+    await serve_all(servers)
 
 
 @contextlib.contextmanager
@@ -258,3 +289,11 @@ def _load_or_exit(path: Path):  # type: ignore[no-untyped-def]
         return load_settings(path)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+# Destinations as code (destgraph.ascode): export, plan and apply, clients of a running gateway.
+from destgraph.ascode.commands import apply_command, export_command, plan_command  # noqa: E402
+
+main.add_command(export_command)
+main.add_command(plan_command)
+main.add_command(apply_command)

@@ -218,7 +218,7 @@ class GatewayOptions(_Strict):
     #: gzip answers to clients whose Accept-Encoding takes it (off behind a proxy that compresses)
     compression: bool = True
     #: answers under this many bytes go as they are; multipart/mixed and text/event-stream never
-    #: pass the compressor, whose buffering would hold back parts that must reach the client at once
+    #: pass the compressor, since their parts must reach the client as they are made (destgraph.web.compression)
     compression_minimum_bytes: int = Field(default=1024, ge=0)
 
     @field_validator("cors_allow_origins")

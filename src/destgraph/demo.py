@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from destgraph.config import Settings, hash_api_key, settings_from_dict
@@ -16,6 +17,19 @@ from destgraph.config import Settings, hash_api_key, settings_from_dict
 DEMO_TOKEN_ENV = "DESTGRAPH_DEMO_VENDOR_TOKEN"
 DEMO_KEY_ENV = "DESTGRAPH_DEMO_KEY"
 ZEOTAP_WORKSPACE = "ws-demo"
+#: pages on this machine, any port: the example frontend, and an app a developer runs beside the demo
+LOOPBACK_ORIGINS = ("http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*")
+#: the example frontend of a source checkout (examples/frontend/); DESTGRAPH_DEMO_FRONTEND names another
+FRONTEND_ENV = "DESTGRAPH_DEMO_FRONTEND"
+EXAMPLE_FRONTEND = Path(__file__).resolve().parents[2] / "examples" / "frontend"
+
+
+def example_frontend(environ: Mapping[str, str] | None = None) -> Path | None:
+    """The folder of the example frontend the demo serves, if there is one (an installed package
+    holds none: it ships in the repository)."""
+    environ = os.environ if environ is None else environ
+    folder = Path(environ[FRONTEND_ENV]) if environ.get(FRONTEND_ENV) else EXAMPLE_FRONTEND
+    return folder if (folder / "index.html").is_file() else None
 
 
 def demo_api_key(environ: Mapping[str, str] | None = None) -> tuple[str, bool]:
@@ -35,9 +49,15 @@ def _graphiql_assets(environ: Mapping[str, str]) -> dict[str, str]:
 def demo_settings(
     urls: Mapping[str, str], *, api_key: str, vendor_token: str, segment_source_id: str | None = None
 ) -> Settings:
-    """Settings with one workspace per emulator, and one read-write API key for everything."""
+    """Settings with one workspace per emulator, one read-write API key for everything, and CORS for
+    pages on loopback (LOOPBACK_ORIGINS)."""
     document: dict[str, Any] = {
-        "gateway": {"introspection": True, "graphiql": True, **_graphiql_assets(os.environ)},
+        "gateway": {
+            "introspection": True,
+            "graphiql": True,
+            "cors_allow_origins": list(LOOPBACK_ORIGINS),
+            **_graphiql_assets(os.environ),
+        },
         "workspaces": [
             {
                 "key": "segment-demo",

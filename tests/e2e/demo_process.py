@@ -20,6 +20,10 @@ class Demo:
     url: str
     #: what the command printed before it answered (GraphiQL's URL, the key, a curl command)
     banner: str
+    #: the example frontend's URL (its own port, so another origin than the gateway's)
+    frontend_url: str = ""
+    #: the emulators listen on port_base + 1 (Segment) .. + 4 (Nimriz)
+    port_base: int = 0
 
 
 def free_port() -> int:
@@ -51,7 +55,11 @@ def port_base() -> int:
 def serve_demo(demo_key: str) -> Iterator[Demo]:
     """The demo, answering /healthz; stopped (and killed if it must be) afterwards."""
     port, base = free_port(), port_base()
+    frontend = free_port()
+    while frontend == port or base <= frontend <= base + 4:
+        frontend = free_port()
     command = ["serve", "--demo", "--port", str(port), "--port-base", str(base), "--log-level", "warning"]
+    command += ["--frontend-port", str(frontend)]
     process = subprocess.Popen(
         [sys.executable, "-m", "destgraph", *command],
         stdout=subprocess.PIPE,
@@ -78,7 +86,7 @@ def serve_demo(demo_key: str) -> Iterator[Demo]:
             if time.monotonic() > deadline or process.poll() is not None:
                 pytest.fail("serve --demo did not answer: " + "".join(lines))
             time.sleep(0.1)
-        yield Demo(url=url, banner="".join(lines))
+        yield Demo(url=url, banner="".join(lines), frontend_url=f"http://127.0.0.1:{frontend}", port_base=base)
     finally:
         process.terminate()
         try:

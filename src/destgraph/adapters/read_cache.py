@@ -13,6 +13,10 @@ a fresh random token, not a count: two replicas bumping it at once (a read, then
 port) still both leave one that no earlier read was kept under. Writes plan on fresh reads, which
 never consult the cache; neither do callers that ask for fresh reads.
 
+Each read tells the request's scope how long the entry that answered it stays fresh (a read no
+entry keeps, whose TTL is 0, marks the scope instead): the GraphQL endpoint lets a client keep a
+GET's answer no longer than that.
+
 Entries are plain JSON (``{"body": ..., "storedAt": epoch seconds}``), as the cache port asks:
 an entry of another shape is a miss.
 """
@@ -94,15 +98,18 @@ class ReadCache:
         """The answer to the GET ``key``: from the cache while fresh enough, else fetched and kept."""
         ttl = self.ttl(operation)
         if ttl <= 0:
+            self._note(None)
             return await fetch()
         cache_key = await self._key(key)
         entry = Entry.from_json(await self._store.get(cache_key))
         age = self._clock() - entry.stored_at if entry is not None else None
         if entry is not None and age is not None and age < ttl:
             self._count(operation, "hit")
+            self._note(ttl - age)
             return entry.body
         if entry is not None and age is not None and age < ttl + self._workspace.cache_stale_while_revalidate_seconds:
             self._count(operation, "stale_while_revalidate")
+            self._note(0.0)
             self._refresh_later(cache_key, ttl, fetch)
             return entry.body
         try:
@@ -110,6 +117,7 @@ class ReadCache:
         except VENDOR_CANNOT:
             if entry is not None and age is not None and age < ttl + self._workspace.cache_stale_if_error_seconds:
                 self._count(operation, "stale_if_error")
+                self._note(0.0)
                 self._mark_stale(operation, age)
                 return entry.body
             self._count(operation, "miss")
@@ -119,6 +127,7 @@ class ReadCache:
             raise
         self._count(operation, "miss")
         await self._keep(cache_key, ttl, body)
+        self._note(ttl)
         return body
 
     def _count(self, operation: str, result: str) -> None:
@@ -158,6 +167,16 @@ class ReadCache:
         task = asyncio.get_running_loop().create_task(refresh(), context=contextvars.Context())
         self._refreshing[cache_key] = task
         task.add_done_callback(lambda _: self._refreshing.pop(cache_key, None))
+
+    def _note(self, fresh_for: float | None) -> None:
+        """Tell the request's scope how long what answered its read stays fresh (None: no entry keeps it)."""
+        scope = call_scope.current()
+        if scope is None:
+            return
+        if fresh_for is None:
+            scope.uncached_reads = True
+        else:
+            scope.read_cached(fresh_for)
 
     def _mark_stale(self, operation: str, age: float) -> None:
         scope = call_scope.current()

@@ -2,12 +2,14 @@
 
 The schema layer opens a ``CallScope`` for each GraphQL operation (``open_scope``); the upstream
 client reads it through a context variable, so the calls a request causes, in any task it starts,
-count against that request: its caller's fair share, its deadline, its cost, its stale reads. Once
-the answer is on its way the scope is closed, and nothing more goes upstream on its behalf.
+count against that request: its caller's fair share, its deadline, its cost, its stale reads, and
+how long the cache entries it read stay fresh (how long its answer may be kept). Once the answer
+is on its way the scope is closed, and nothing more goes upstream on its behalf.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -36,6 +38,23 @@ class CallScope:
     stale: list[StaleRead] = field(default_factory=list)
     #: the answer was sent: nothing more goes upstream for this request
     closed: bool = False
+    #: until when (monotonic seconds) every cache entry that answered a read of this request stays
+    #: fresh; None while no read was answered from a cache (how long a client may keep the answer)
+    cached_until: float | None = None
+    #: a read of this request went to a vendor and no cache keeps what it got (a probe, a kind of
+    #: read whose TTL is 0): the answer is as of now, not as of a cache entry
+    uncached_reads: bool = False
+
+    def read_cached(self, fresh_for: float) -> None:
+        """A read answered by a cache entry (or kept in one now) that stays fresh ``fresh_for`` seconds more."""
+        until = time.monotonic() + max(0.0, fresh_for)
+        self.cached_until = until if self.cached_until is None else min(self.cached_until, until)
+
+    def cached_for(self) -> float:
+        """How long every cache entry the answer used stays fresh from now (0: none, or none used)."""
+        if self.cached_until is None or self.uncached_reads:
+            return 0.0
+        return max(0.0, self.cached_until - time.monotonic())
 
 
 _CURRENT: ContextVar[CallScope | None] = ContextVar("destgraph_call_scope", default=None)

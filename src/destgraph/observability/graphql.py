@@ -40,7 +40,10 @@ _OBSERVER: ContextVar[OperationObserver | None] = ContextVar("destgraph_operatio
 
 def _codes(result: Any) -> list[str]:
     codes = []
-    for error in getattr(result, "errors", None) or []:
+    # a later part of an answer in parts (@defer, @stream) holds its errors in its entries
+    entries = [*(getattr(result, "incremental", None) or ()), *(getattr(result, "completed", None) or ())]
+    found = [*(getattr(result, "errors", None) or ()), *(e for entry in entries for e in entry.errors or ())]
+    for error in found:
         extensions = getattr(error, "extensions", None) or {}
         code = extensions.get("code") if isinstance(extensions, dict) else None
         codes.append(code if isinstance(code, str) else "INTERNAL")

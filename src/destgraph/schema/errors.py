@@ -30,6 +30,8 @@ from graphql import (
     ListValueNode,
     Node,
     ObjectValueNode,
+    OperationType,
+    SubsequentIncrementalExecutionResult,
     ValueNode,
     VariableDefinitionNode,
     VisitorAction,
@@ -37,6 +39,7 @@ from graphql import (
     is_input_type,
     type_from_ast,
 )
+from graphql.execution import CompletedResult, IncrementalResult
 from graphql.language import SKIP
 from graphql.pyutils import did_you_mean, suggestion_list
 from graphql.utilities import validate_input_literal
@@ -402,11 +405,22 @@ def partial_error(error: errors.DestgraphError, path: tuple[str | int, ...], req
 
 
 class ErrorCodes(SchemaExtension):
-    """Give every error of a result its code and extensions, and add the partial errors."""
+    """Give every error of a result its code and extensions, and add the partial errors.
+
+    An answer in parts (@defer, @stream) carries errors in each part: the initial result's own, and
+    a later part's in its incremental and completed entries. Each partial error goes with the part
+    whose entry holds its path (the last part takes any left).
+    """
 
     def __init__(self) -> None:
         #: results already formatted (a streamed result may pass both hooks)
         self._formatted: set[int] = set()
+        #: how many of the context's partial errors were taken into an answer
+        self._taken = 0
+        #: partial errors of an answer in parts that no part has carried yet
+        self._unplaced: list[GraphQLError] = []
+        #: the path of each deferred fragment or stream announced as pending, by its id
+        self._pending: dict[str, list[str | int]] = {}
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
@@ -414,13 +428,22 @@ class ErrorCodes(SchemaExtension):
         context.validation_rules = tuple(
             InputLiterals if rule is ValuesOfCorrectTypeRule else rule for rule in context.validation_rules
         )
+        # a websocket's operations share its context: each takes only the partial errors it caused
+        self._taken = len(getattr(context.context, "partial_errors", None) or ())
         yield
         self._format(self.execution_context.result, with_partial=True)
 
     def on_stream_result(self, result: Any) -> Iterator[None]:
-        """Each result a subscription streams (its errors never reach on_operation's end)."""
-        self._format(result, with_partial=False)
+        """Each result a stream sends: a subscription's events (their errors never reach on_operation's
+        end), or a query's answer, whole or in parts (with the partial errors found meanwhile)."""
+        self._format(result, with_partial=not self._subscription())
         yield None
+
+    def _subscription(self) -> bool:
+        try:
+            return self.execution_context.operation_type.value == OperationType.SUBSCRIPTION.value
+        except RuntimeError:  # no operation to run: nothing ran that could report a partial error
+            return False
 
     def _format(self, result: Any, *, with_partial: bool) -> None:
         if result is None or id(result) in self._formatted:
@@ -429,9 +452,45 @@ class ErrorCodes(SchemaExtension):
         context = self.execution_context.context
         request_id = getattr(context, "request_id", None)
         schema = getattr(self.execution_context.schema, "_schema", None)
+        for pending in getattr(result, "pending", None) or ():
+            self._pending[pending.id] = list(pending.path)
+        if isinstance(result, SubsequentIncrementalExecutionResult):
+            self._format_part(result, request_id, schema)
+            return
         found = getattr(result, "errors", None) or []
         formatted = [to_graphql_error(e, request_id, schema=schema) for e in found]
         if with_partial:
-            for error, path in getattr(context, "partial_errors", []):
-                formatted.append(partial_error(error, path, request_id))
+            formatted.extend(self._take_partial(request_id))
         result.errors = formatted or None
+
+    def _take_partial(self, request_id: str | None) -> list[GraphQLError]:
+        reported = getattr(self.execution_context.context, "partial_errors", [])
+        taken = reported[self._taken :]
+        self._taken = len(reported)
+        return [partial_error(error, path, request_id) for error, path in taken]
+
+    def _format_part(
+        self, result: SubsequentIncrementalExecutionResult, request_id: str | None, schema: GraphQLSchema | None
+    ) -> None:
+        """A later part of an answer in parts: its entries' errors coded, and its partial errors added."""
+        incremental = list(result.incremental or ())
+        entries: list[IncrementalResult | CompletedResult] = [*incremental, *(result.completed or ())]
+        for entry in entries:
+            if entry.errors:
+                entry.errors = [to_graphql_error(e, request_id, schema=schema) for e in entry.errors]
+        self._unplaced.extend(self._take_partial(request_id))
+        homes = [(self._pending.get(entry.id, []) + list(entry.sub_path or ()), entry) for entry in incremental]
+        unplaced = []
+        for error in self._unplaced:
+            path = list(error.path or ())
+            held = [(len(at), entry) for at, entry in homes if path[: len(at)] == at]
+            home: IncrementalResult | CompletedResult | None = (
+                max(held, key=lambda found: found[0])[1] if held else None
+            )
+            if home is None and not result.has_next and entries:
+                home = entries[0]
+            if home is None:
+                unplaced.append(error)
+            else:
+                home.errors = [*(home.errors or ()), error]
+        self._unplaced = unplaced

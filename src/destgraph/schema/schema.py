@@ -9,6 +9,7 @@ import strawberry
 from graphql import ExecutionResult, GraphQLError
 from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules, SchemaExtension, ValidationCache
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from destgraph.adapters.scope import open_scope
@@ -158,6 +159,9 @@ def build_schema(options: GatewayOptions | None = None) -> strawberry.Schema:
         # ErrorCode is part of the contract though no field returns it: it documents extensions.code.
         types=[Workspace, Destination, DestinationSubscription, DestinationType, ErrorCode],
         extensions=extensions,
+        # @defer and @stream (graphql-core's incremental delivery): the GraphQL endpoint streams
+        # their parts as multipart/mixed, or merges them into one answer (destgraph.web.incremental)
+        config=StrawberryConfig(enable_experimental_incremental_execution=True),
     )
     describe_scalars(schema)
     return schema

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Re-create examples/frontend/vendor/ (the example page's one library) from the npm registry.
+
+    python3 tools/vendor_frontend.py           # npm pack the pinned version, replace the folder
+    python3 tools/vendor_frontend.py --check   # offline: the folder holds exactly what MANIFEST.json lists
+
+The example page (examples/frontend/) loads nothing from another origin: its only library, meros
+(which reads a multipart/mixed answer part by part, as it arrives), ships beside it, as an ES
+module with its license. MANIFEST.json lists the file with its package, version, license, sha256
+and the tarball's registry integrity. Every byte comes from the tarball ``npm pack`` fetches from
+the registry, which checks it against the registry's sha512.
+
+Needs node's ``npm`` on PATH and the npm registry for a re-creation; the standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET = ROOT / "examples" / "frontend" / "vendor"
+MANIFEST = "MANIFEST.json"
+#: package, version, and the files the page loads from it (as laid out in the package)
+PINS = (("meros", "1.3.2", ("browser/index.mjs", "license")),)
+
+
+def _npm(*args: str, cwd: Path) -> str:
+    npm = shutil.which("npm")
+    if npm is None:
+        sys.exit("npm is not on PATH (install Node.js 20 or later)")
+    result = subprocess.run([npm, *args], cwd=cwd, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"npm {' '.join(args)} failed:\n{result.stderr}")
+    return result.stdout
+
+
+def vendor() -> None:
+    with tempfile.TemporaryDirectory(prefix="vendor-frontend-") as tmp_name:
+        tmp = Path(tmp_name)
+        staging = tmp / "vendor"
+        staging.mkdir()
+        files: list[dict[str, object]] = []
+        packages: list[dict[str, object]] = []
+        for package, version, paths in PINS:
+            spec = f"{package}@{version}"
+            packed = json.loads(_npm("pack", spec, "--json", "--pack-destination", str(tmp), cwd=tmp))[0]
+            if (packed["name"], packed["version"]) != (package, version):
+                sys.exit(f"npm pack {spec} gave {packed['name']}@{packed['version']}")
+            with tarfile.open(fileobj=io.BytesIO((tmp / packed["filename"]).read_bytes()), mode="r:gz") as tar:
+                contents = {
+                    m.name.removeprefix("package/"): tar.extractfile(m).read()  # type: ignore[union-attr]
+                    for m in tar.getmembers()
+                    if m.isfile() and m.name.startswith("package/")
+                }
+            license_name = json.loads(contents["package.json"]).get("license")
+            packages.append(
+                {"package": package, "version": version, "license": license_name, "integrity": packed["integrity"]}
+            )
+            folder = staging / f"{package}-{version}"
+            folder.mkdir()
+            for path in paths:
+                if path not in contents:
+                    sys.exit(f"{spec} has no {path}")
+                name = Path(path).name
+                (folder / name).write_bytes(contents[path])
+                files.append(
+                    {
+                        "file": f"{package}-{version}/{name}",
+                        "package": package,
+                        "version": version,
+                        "path": path,
+                        "license": license_name,
+                        "bytes": len(contents[path]),
+                        "sha256": hashlib.sha256(contents[path]).hexdigest(),
+                    }
+                )
+        manifest = {
+            "about": "The example page's libraries, loaded from this folder (no CDN)",
+            "generated_by": "tools/vendor_frontend.py (npm pack from the npm registry)",
+            "packages": packages,
+            "files": files,
+        }
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+        if TARGET.exists():
+            shutil.rmtree(TARGET)
+        shutil.copytree(staging, TARGET)
+    for entry in files:
+        print(f"{entry['bytes']:>9}  {entry['file']}")
+
+
+def check() -> int:
+    """Whether TARGET holds exactly the files MANIFEST.json lists, with their sha256, and the pins."""
+    manifest = json.loads((TARGET / MANIFEST).read_text())
+    problems = []
+    listed = {MANIFEST}
+    for entry in manifest["files"]:
+        listed.add(entry["file"])
+        path = TARGET / entry["file"]
+        if not path.is_file():
+            problems.append(f"missing: {entry['file']}")
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
+            problems.append(f"changed: {entry['file']}")
+    pinned = {(package, version) for package, version, _ in PINS}
+    shipped = {(p["package"], p["version"]) for p in manifest["packages"]}
+    if pinned != shipped:
+        problems.append(f"PINS {sorted(pinned)} differ from MANIFEST.json {sorted(shipped)}: rerun without --check")
+    for path in TARGET.rglob("*"):
+        if path.is_file() and path.relative_to(TARGET).as_posix() not in listed:
+            problems.append(f"not listed: {path.relative_to(TARGET).as_posix()}")
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"{TARGET.relative_to(ROOT)}: {'ok' if not problems else f'{len(problems)} problem(s)'}")
+    return 1 if problems else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="verify the folder against MANIFEST.json (offline)")
+    args = parser.parse_args()
+    if args.check:
+        return check()
+    vendor()
+    return check()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
