@@ -88,9 +88,10 @@ def serve(
     """
     import uvicorn
 
-    from destgraph.app import SERVER_MAX_HEAD_BYTES, create_app
+    from destgraph.app import create_app
     from destgraph.errors import ConfigError
     from destgraph.observability.logging import configure_logging
+    from destgraph.serving import tune_collector, uvicorn_options
 
     if demo == (config_path is not None):
         raise click.UsageError("give either --config FILE or --demo")
@@ -101,18 +102,8 @@ def serve(
             app = create_app(settings)
         except ConfigError as exc:  # e.g. a REDIS_URL that does not answer
             raise click.ClickException(exc.message) from None
-        # log_config=None: uvicorn keeps to the JSON logging above; the gateway writes its own access line.
-        # h11 reads request heads up to 16 KiB by default and resets longer ones: let long URLs reach
-        # the app, which answers them 414 in the GraphQL error shape.
-        uvicorn.run(
-            app,
-            host=host,
-            port=port,
-            log_level=log_level,
-            log_config=None,
-            access_log=False,
-            h11_max_incomplete_event_size=SERVER_MAX_HEAD_BYTES,
-        )
+        tune_collector()
+        uvicorn.run(app, **uvicorn_options(host=host, port=port, log_level=log_level))
         return
     frontend = port + 1 if frontend_port is None and port < 65535 else frontend_port or 0
     asyncio.run(_serve_demo(host=host, port=port, port_base=port_base, frontend_port=frontend, log_level=log_level))
@@ -121,12 +112,13 @@ def serve(
 async def _serve_demo(*, host: str, port: int, port_base: int, frontend_port: int, log_level: str) -> None:
     import uvicorn
 
-    from destgraph.app import SERVER_MAX_HEAD_BYTES, create_app
+    from destgraph.app import create_app
     from destgraph.demo import demo_api_key, demo_settings, example_frontend
     from destgraph.emulators.core import DEFAULT_TOKEN, SeedOptions
     from destgraph.emulators.segment import DEFAULT_SOURCE_ID
     from destgraph.emulators.server import build_servers, endpoints, serve_all
     from destgraph.observability.logging import configure_logging
+    from destgraph.serving import uvicorn_options
 
     options = SeedOptions(seed=1, destinations=40)
     emulators = build_servers(host="127.0.0.1", port_base=port_base, options=options, token=DEFAULT_TOKEN)
@@ -135,16 +127,8 @@ async def _serve_demo(*, host: str, port: int, port_base: int, frontend_port: in
     settings = demo_settings(urls, api_key=api_key, vendor_token=DEFAULT_TOKEN, segment_source_id=DEFAULT_SOURCE_ID)
     headers = {"Authorization": f"Bearer {api_key}"}
     app = create_app(settings, graphiql_headers=headers)
-    config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        log_level=log_level,
-        access_log=False,
-        log_config=None,
-        h11_max_incomplete_event_size=SERVER_MAX_HEAD_BYTES,
-    )
-    gateway = uvicorn.Server(config)
+    # the demo's servers share this process's loop: uvicorn_options' loop choice does not apply
+    gateway = uvicorn.Server(uvicorn.Config(app, **uvicorn_options(host=host, port=port, log_level=log_level)))
     servers = [*emulators, gateway]
     # The example frontend on a port of its own: another origin, so its calls go through CORS.
     folder = example_frontend() if frontend_port else None

@@ -27,9 +27,10 @@ import httpx
 import pytest
 import uvicorn
 
-from destgraph.app import SERVER_MAX_HEAD_BYTES, create_app
+from destgraph.app import create_app
 from destgraph.emulators import create_app as create_emulator
 from destgraph.emulators.core import SeedOptions
+from destgraph.serving import uvicorn_options
 from tests.conftest import REPO_ROOT
 from tests.schema.conftest import API_KEY, WORKSPACES, stack_settings
 
@@ -73,8 +74,8 @@ def served() -> Iterator[str]:
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]
-    # log_config=None: uvicorn leaves the process's logging as it found it
-    config = uvicorn.Config(app, log_config=None, access_log=False, h11_max_incomplete_event_size=SERVER_MAX_HEAD_BYTES)
+    # as destgraph serve runs it (h11 with its head limit, the loop, no logging of uvicorn's own)
+    config = uvicorn.Config(app, **uvicorn_options(host="127.0.0.1", port=port, log_level="warning"))
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
     thread.start()
