@@ -124,3 +124,24 @@ async def test_subscriptions_on_a_provider_without_them_are_unsupported(stack: S
         subscriptions=[{"name": "x"}],
     )
     assert (("input", "subscriptions", "0"), "UNSUPPORTED") in _codes(payload)
+
+
+async def test_a_settings_change_where_settings_are_replaced_whole_needs_every_secret_dry_run_too(
+    stack: Stack,
+) -> None:
+    capabilities = await stack.data("{ workspaces { provider capabilities { settingsReplacedWhole } } }")
+    whole = {w["provider"]: w["capabilities"]["settingsReplacedWhole"] for w in capabilities["workspaces"]}
+    assert whole == {"SEGMENT": False, "OURS": False, "ZEOTAP": False, "NIMRIZ": True}
+    nimriz = await stack.destinations_of("NIMRIZ", "id settings secretSettingKeys")
+    target = next(d for d in nimriz if len(d["secretSettingKeys"]) >= 2)
+    secrets = target["secretSettingKeys"]
+    given = secrets[0]
+    for dry_run in (True, False):
+        payload = await stack.data(
+            "mutation($i: UpdateDestinationInput!) { updateDestination(input: $i) { changes { field } "
+            "userErrors { field code } } }",
+            {"i": {"id": target["id"], "settings": {given: "rotated_secret_0123456789"}, "dryRun": dry_run}},
+        )
+        errors = payload["updateDestination"]["userErrors"]
+        assert errors == [{"field": ["input", "settings", key], "code": "REQUIRED"} for key in secrets[1:]]
+    assert await stack.writes("nimriz") == []

@@ -35,6 +35,7 @@ from destgraph.domain.writes import (
     CreatedDestination,
     DestinationDraft,
     DestinationPatch,
+    SettingsChange,
     SubscriptionDraft,
     SubscriptionPatch,
     TestOutcome,
@@ -292,6 +293,9 @@ class BaseAdapter:
         creating: bool,
     ) -> None:
         problems.add(path, f"{self.name} destinations have no subscriptions", ProblemCode.UNSUPPORTED)
+
+    def check_settings_change(self, change: SettingsChange, problems: Problems) -> None:
+        """Vendors that merge or keep what an update leaves out take any change."""
 
     # -- writes -----------------------------------------------------------------------------------
 

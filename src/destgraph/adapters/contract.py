@@ -44,6 +44,7 @@ from destgraph.domain.writes import (
     CreatedDestination,
     DestinationDraft,
     DestinationPatch,
+    SettingsChange,
     SubscriptionDraft,
     SubscriptionPatch,
     TestOutcome,
@@ -147,6 +148,10 @@ class VendorAdapter(Protocol):
         creating: bool,
     ) -> None:
         """Add a problem for each field of a subscription input (GraphQL names) at fault."""
+        ...
+
+    def check_settings_change(self, change: SettingsChange, problems: Problems) -> None:
+        """Add a problem for each way an update's settings, merged with what is stored, cannot be written."""
         ...
 
     # -- writes -----------------------------------------------------------------------------------

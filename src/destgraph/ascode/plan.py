@@ -6,9 +6,9 @@ an update per entry whose managed fields differ, and with ``prune`` a delete per
 subscription) that no entry claims. A difference is marked as drift when the state record shows
 the vendor's value changed since it was last applied or exported.
 
-Every step then goes through the gateway's dryRun (validate.py). One vendor rule the dryRun does
-not report is checked here: Nimriz replaces a destination's credentials whole, so changing any of
-its settings needs every secret given.
+Every step then goes through the gateway's dryRun (validate.py). Where a workspace replaces
+settings whole (Capabilities.settingsReplacedWhole: Nimriz), an update that changes any setting
+sends every secret the file references too, since the gateway refuses one that leaves any out.
 """
 
 from __future__ import annotations
@@ -347,7 +347,7 @@ class _Planner:
         )
         sent = self._settings(step, entry.path, entry.settings, remote.settings, remote.secret_keys, secrets, applied)
         changes += step.changes
-        if sent and workspace.provider == "NIMRIZ":
+        if sent and workspace.settings_replaced_whole:
             self._whole_credentials(entry, remote, secrets, sent, step)
         if sent:
             mutation["settings"] = sent
@@ -396,7 +396,7 @@ class _Planner:
     def _whole_credentials(
         self, entry: DestinationEntry, remote: RemoteDestination, secrets: Secrets, sent: dict[str, Any], step: Step
     ) -> None:
-        """Nimriz stores the credentials whole: every secret must go with any change of them."""
+        """Every secret goes with any change of the settings, which the workspace replaces whole."""
         for key, current in remote.settings.items():
             if key in sent or not (key in remote.secret_keys or is_masked(current)):
                 continue
@@ -418,7 +418,7 @@ class _Planner:
                 hint = f"give {key} (as a ${{NAME}} reference)"
             self.problem(
                 path,
-                f"Nimriz replaces a destination's credentials whole, so changing any of its settings needs "
+                f"this workspace replaces a destination's settings whole, so changing any of them needs "
                 f"every secret: {hint}",
                 "REQUIRED",
             )

@@ -37,7 +37,7 @@ fragment NAME on Destination {
 DESTINATION_FIELDS = SUBSCRIPTION_FIELDS + _DESTINATION.replace("NAME", "Destination").replace(
     "FIRST", str(SUBSCRIPTION_PAGE)
 )
-WORKSPACES = "{ workspaces { id key provider label capabilities { subscriptions } } }"
+WORKSPACES = "{ workspaces { id key provider label capabilities { subscriptions settingsReplacedWhole } } }"
 #: pages sized by variables, so that a gateway with lower query limits is asked for smaller pages
 DESTINATIONS = (
     SUBSCRIPTION_FIELDS
@@ -111,6 +111,8 @@ class RemoteWorkspace:
     provider: str
     label: str
     has_subscriptions: bool
+    #: an update changing any setting must give every secret again (Capabilities.settingsReplacedWhole)
+    settings_replaced_whole: bool = False
     destinations: tuple[RemoteDestination, ...] = ()
 
     def by_native_id(self) -> dict[str, RemoteDestination]:
@@ -148,6 +150,7 @@ async def read_workspaces(client: GraphQLClient) -> list[RemoteWorkspace]:
                 provider=w["provider"],
                 label=w["label"],
                 has_subscriptions=bool(w["capabilities"]["subscriptions"]),
+                settings_replaced_whole=bool(w["capabilities"]["settingsReplacedWhole"]),
             )
             for w in data["workspaces"]
         ]
@@ -186,6 +189,7 @@ async def read_destinations(client: GraphQLClient, workspace: RemoteWorkspace) -
         provider=workspace.provider,
         label=workspace.label,
         has_subscriptions=workspace.has_subscriptions,
+        settings_replaced_whole=workspace.settings_replaced_whole,
         destinations=tuple(found),
     )
 

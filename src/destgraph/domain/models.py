@@ -88,6 +88,9 @@ class Capabilities:
     can_disable: bool = True
     #: whether a list tells the total without reading every page (Ours reports none)
     reports_totals: bool = True
+    #: whether an update that changes any setting replaces them all, so every secret must be given
+    #: again (Nimriz stores credentials whole)
+    settings_replaced_whole: bool = False
 
 
 @dataclass(frozen=True)

@@ -302,6 +302,8 @@ async def _checked_patch(
         problems.add((*INPUT, "name"), "name must not be empty", ProblemCode.REQUIRED)
     check_enabled(adapter.capabilities, request.enabled, problems, path=(*INPUT, "enabled"))
     settings_change = _settings_change(current, destination_type, request.settings, problems)
+    if settings_change is not None:
+        adapter.check_settings_change(settings_change, problems)
     if request.source_ids is not None:
         adapter.check_destination(DestinationInput(source_ids=request.source_ids), problems, creating=False)
     if problems:

@@ -21,12 +21,14 @@ from destgraph.adapters.nimriz.catalog import BY_KEY, CATALOG
 from destgraph.adapters.nimriz.services import SERVICES
 from destgraph.adapters.nimriz.writes import (
     DESTINATIONS,
+    WHOLE_CREDENTIALS,
     action_bodies,
     check_patch,
     create_body,
     credentials_for_put,
     new_action_body,
     patched_action,
+    secrets_not_given,
 )
 from destgraph.adapters.registry import VendorProfile
 from destgraph.adapters.shapes import optional_datetime, parse, parse_rows
@@ -46,11 +48,13 @@ from destgraph.domain.models import (
     Provider,
     SubscriptionRef,
 )
+from destgraph.domain.problems import ProblemCode, Problems
 from destgraph.domain.queries import ListFilter
 from destgraph.domain.writes import (
     CreatedDestination,
     DestinationDraft,
     DestinationPatch,
+    SettingsChange,
     SubscriptionDraft,
     SubscriptionPatch,
     TestOutcome,
@@ -75,6 +79,7 @@ class NimrizAdapter(BaseAdapter):
         test_event=True,
         describe_fields=False,
         server_side_pagination=False,
+        settings_replaced_whole=True,
         live_catalog=False,
     )
     page_size_maximum: ClassVar[int | None] = None
@@ -104,6 +109,10 @@ class NimrizAdapter(BaseAdapter):
         await self.upstream.get_json("/api/v1/whoami", operation="whoami")
 
     check_subscription = staticmethod(checks.check_subscription)
+
+    def check_settings_change(self, change: SettingsChange, problems: Problems) -> None:
+        for key in secrets_not_given(change):
+            problems.add(("input", "settings", key), f"{WHOLE_CREDENTIALS}: give {key}", ProblemCode.REQUIRED)
 
     # -- writes -----------------------------------------------------------------------------------
     # Every write to an existing destination is one PUT of the destination with its WHOLE action

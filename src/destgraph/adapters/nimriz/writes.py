@@ -60,16 +60,30 @@ def credentials_for_put(change: SettingsChange) -> JSONObject:
     literally: a secret the caller did not give again (still the vendor's mask in ``merged``) would
     be destroyed, so it is refused here, before any call.
     """
-    credentials = {k: v for k, v in change.merged.items() if v is not None and k not in change.removed}
-    masked = [k for k, v in credentials.items() if is_masked(v)]
+    credentials = _put_credentials(change)
+    masked = secrets_not_given(change)
     if masked:
         raise InvalidInputError(
-            "Nimriz replaces credentials whole, so every secret credential must be given when any "
-            f"credential changes; missing: {', '.join(masked)}",
+            f"{WHOLE_CREDENTIALS}; missing: {', '.join(masked)}",
             field=("input", "settings", masked[0]),
             code=ProblemCode.REQUIRED,
         )
     return credentials
+
+
+#: why an update that changes credentials must carry every secret
+WHOLE_CREDENTIALS = (
+    "Nimriz replaces credentials whole, so every secret credential must be given when any credential changes"
+)
+
+
+def secrets_not_given(change: SettingsChange) -> list[str]:
+    """The stored secrets a credentials PUT would destroy: not given again, so still the vendor's mask."""
+    return [k for k, v in _put_credentials(change).items() if is_masked(v)]
+
+
+def _put_credentials(change: SettingsChange) -> JSONObject:
+    return {k: v for k, v in change.merged.items() if v is not None and k not in change.removed}
 
 
 def new_action_body(draft: SubscriptionDraft, type_key: str, where: Field) -> JSONObject:

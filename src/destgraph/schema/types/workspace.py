@@ -48,6 +48,11 @@ class Capabilities:
     live_catalog: bool = strawberry.field(
         description="Whether the destination-type catalog comes from the vendor's API (true) or is built into the gateway (false)."
     )
+    settings_replaced_whole: bool = strawberry.field(
+        description="Whether an updateDestination that changes any setting replaces them all (Nimriz stores "
+        "credentials whole): then every secret setting must be given again, and each left out is a REQUIRED "
+        "userError at its input.settings key, dryRun included."
+    )
 
     @classmethod
     def from_domain(cls, c: models.Capabilities) -> Capabilities:
@@ -59,6 +64,7 @@ class Capabilities:
             describe_fields=c.describe_fields,
             server_side_pagination=c.server_side_pagination,
             live_catalog=c.live_catalog,
+            settings_replaced_whole=c.settings_replaced_whole,
         )
 
 
