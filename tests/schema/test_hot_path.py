@@ -70,7 +70,7 @@ async def test_an_entry_segment_changed_is_validated_anew(stack: Stack, monkeypa
     query = "{ destinations(first: 1, filter: {providers: [SEGMENT]}) { nodes { type { label } } } }"
     await stack.query(query, fresh=True)
     validated = _counting(monkeypatch, segment_shapes.Metadata, "model_validate")
-    memo = segment_shapes._embedded_entries
+    memo = segment_shapes.catalog_entries
     # what a changed entry looks like to the memo: content it has not seen
     changed = {"slug": "memo-probe", "name": "Memo probe", "options": [], "actions": []}
     assert memo(changed) is memo(dict(changed))

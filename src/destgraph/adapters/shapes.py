@@ -44,6 +44,16 @@ class ParsedByContent(Generic[Shape]):
         self._maximum = maximum
         self._parsed: OrderedDict[bytes, Shape] = OrderedDict()
 
+    def parse(self, data: Any, context: CallContext, *, what: str) -> Shape:
+        """``data`` as the shape, as ``parse`` reads it, through the memo."""
+        try:
+            found = self(data)
+        except ValidationError as exc:
+            raise misfit(context, what, exc) from None
+        if found is None:
+            raise UpstreamProtocolError(f"{context.provider} answered {what} as null", **context.as_kwargs())
+        return found
+
     def __call__(self, raw: Any) -> Shape | None:
         if raw is None:
             return None

@@ -105,7 +105,7 @@ class SegmentAdapter(BaseAdapter):
         context = self.context("list_catalog")
         # One entry the gateway cannot read fails the catalog: a type silently missing would make a
         # create of that type look like a typo.
-        return [destination_type(parse(shapes.Metadata, row, context, what="a catalog entry")) for row in rows]
+        return [destination_type(shapes.catalog_entries.parse(row, context, what="a catalog entry")) for row in rows]
 
     async def list_subscriptions(
         self, destination: Destination, *, fresh: bool = False

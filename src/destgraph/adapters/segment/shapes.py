@@ -63,8 +63,9 @@ class Metadata(VendorShape):
     actions: list[Action] = []
 
 
-#: the catalog entries embedded in destinations, each distinct one validated once (about 500 exist)
-_embedded_entries = ParsedByContent(Metadata, maximum=1024)
+#: catalog entries, each distinct one validated once, whether embedded in a destination or listed by
+#: /catalog/destinations (about 500 exist): the same content is the same model, whose type is built once
+catalog_entries = ParsedByContent(Metadata, maximum=1024)
 
 
 class Destination(VendorShape):
@@ -74,7 +75,7 @@ class Destination(VendorShape):
     settings: dict[str, Any] = {}
     sourceId: str | None = None
     #: the whole catalog entry, repeated in every destination of its type
-    metadata: Annotated[Metadata | None, PlainValidator(_embedded_entries)] = None
+    metadata: Annotated[Metadata | None, PlainValidator(catalog_entries)] = None
 
 
 class Subscription(VendorShape):
