@@ -171,8 +171,27 @@ async def test_zeotap_refuses_deleting_a_destination_in_use(stack: Stack) -> Non
         assert payload["deletedId"] is None
         assert payload["userErrors"][0]["code"] == "IN_USE"
         assert payload["userErrors"][0]["field"] == ["input", "id"]
-    assert await stack.writes("zeotap") == []
+        assert "reverse ETL sync" in payload["userErrors"][0]["message"]
+    # the dryRun wrote nothing; the delete went to Zeotap, which refused it (409) and kept it
+    [refused] = await stack.writes("zeotap")
+    assert (refused["method"], refused["status"]) == ("DELETE", 409)
     assert await stack.stored("zeotap", used) is not None
+
+
+async def test_a_delete_that_goes_through_reads_nothing_of_what_might_have_blocked_it(stack: Stack) -> None:
+    zeotap = stack.upstreams["zeotap"].control
+    headers = {"Authorization": "Bearer emulator-token", "X-Workspace-ID": "ws-demo"}
+    used = {
+        row["destination_id"]
+        for collection in ("syncs", "audience-syncs")
+        for row in (await zeotap.get(f"/api/v1/workspaces/ws-demo/{collection}", headers=headers)).json()
+    }
+    target = next(n for n in await stack.destinations_of("ZEOTAP") if n["nativeId"] not in used)
+    await stack.clear_calls()
+    payload = (await stack.data(DELETE, {"input": {"id": target["id"]}}))["deleteDestination"]
+    assert payload["deletedId"] == target["id"]
+    paths = [c["path"] for c in await stack.upstreams["zeotap"].calls()]
+    assert not [p for p in paths if p.endswith("syncs")]
 
 
 async def test_vendor_refusal_is_upstream_rejected_with_the_vendors_message_scrubbed(stack: Stack) -> None:

@@ -18,7 +18,7 @@ from destgraph.domain.models import Destination, DestinationRef, DestinationType
 from destgraph.domain.problems import ProblemCode, Problems
 from destgraph.domain.secrets import is_masked
 from destgraph.domain.writes import DestinationDraft, DestinationPatch, SettingsChange, SubscriptionDraft
-from destgraph.errors import NotFoundError, UpstreamError
+from destgraph.errors import NotFoundError, UpstreamConflict, UpstreamError
 from destgraph.services import catalog, rejections
 from destgraph.services import changes as plan
 from destgraph.services.gateway import Session
@@ -347,14 +347,15 @@ async def delete_destination(session: Session, id: str, *, dry_run: bool) -> Wri
         current = await read_current(adapter, ref, result.problems)
         if current is None:
             return result
-        blockers = await adapter.delete_blockers(current)
-        if blockers:
-            message = f"the destination is in use by {', '.join(blockers)}"
-            result.problems.add((*INPUT, "id"), message, ProblemCode.IN_USE)
+        if dry_run:
+            # no write to refuse it: what would block the delete is read (Zeotap: its syncs)
+            blockers = await adapter.delete_blockers(current)
+            if blockers:
+                result.problems.add((*INPUT, "id"), in_use(blockers), ProblemCode.IN_USE)
+            else:
+                result.changes = plan.for_delete(current)
             return result
         result.changes = plan.for_delete(current)
-        if dry_run:
-            return result
         if await rejections.attempt(result.problems, _deleted(adapter, current), at=(*INPUT, "id")) is None:
             result.changes = []
             return result
@@ -363,8 +364,26 @@ async def delete_destination(session: Session, id: str, *, dry_run: bool) -> Wri
 
 
 async def _deleted(adapter: VendorAdapter, current: Destination) -> bool:
-    await adapter.delete_destination(current)
+    """The delete; a vendor that refuses it while objects use the destination (409) is asked which,
+    only then: a delete that goes through costs no reads of what might have blocked it."""
+    try:
+        await adapter.delete_destination(current)
+    except UpstreamConflict as refused:
+        blockers = await adapter.delete_blockers(current)
+        if not blockers:
+            raise
+        raise UpstreamConflict(
+            in_use(blockers),
+            provider=refused.provider,
+            workspace=refused.workspace,
+            operation=refused.operation,
+            status=refused.status,
+        ) from refused
     return True
+
+
+def in_use(blockers: list[str]) -> str:
+    return f"the destination is in use by {', '.join(blockers)}"
 
 
 # -- shared -----------------------------------------------------------------------------------------
