@@ -148,6 +148,28 @@ async def test_cache_entries_expire() -> None:
     assert await cache.get("a") is None
 
 
+async def test_cache_entries_never_read_again_do_not_stay() -> None:
+    clock = FakeClock()
+    cache = InMemoryCache(clock=clock, max_entries=1000)
+    # an older generation's keys: set once, never read again, expired
+    for index in range(InMemoryCache.SWEEP_EVERY - 1):
+        await cache.set(f"old-{index}", {"x": index}, ttl_seconds=10)
+    clock.now += 11
+    await cache.set("new", {"x": "kept"}, ttl_seconds=10)
+    assert len(cache) == 1
+    assert await cache.get("new") == {"x": "kept"}
+
+
+async def test_cache_holds_at_most_its_entries_least_recently_used_first() -> None:
+    cache = InMemoryCache(max_entries=3)
+    for key in ("a", "b", "c"):
+        await cache.set(key, key, ttl_seconds=60)
+    assert await cache.get("a") == "a"  # now the most recently used
+    await cache.set("d", "d", ttl_seconds=60)
+    assert len(cache) == 3
+    assert [await cache.get(key) for key in ("a", "b", "c", "d")] == ["a", None, "c", "d"]
+
+
 async def test_catalog_cache_lists_once_within_its_ttl_and_joins_concurrent_refreshes() -> None:
     clock = FakeClock()
     cache = CatalogCache(InMemoryCache(clock=clock), ttl_seconds=60)

@@ -297,11 +297,22 @@ class InMemoryBreakers(BreakerPort):
 
 
 class InMemoryCache(CachePort):
-    """Entries in a dict with their expiry; expired ones are dropped when read."""
+    """Entries with their expiry, least recently used first.
 
-    def __init__(self, *, clock: Clock = time.monotonic) -> None:
+    Keys that are never read again are the common case, not the odd one: every write moves its
+    workspace's read cache to a new generation, and a page size or filter may be asked once. So an
+    expired entry is dropped when read, every entry is swept once it expires (a sweep every
+    ``SWEEP_EVERY`` sets, so each set pays O(1) on average), and past ``max_entries`` the least
+    recently used go first.
+    """
+
+    SWEEP_EVERY = 256
+
+    def __init__(self, *, clock: Clock = time.monotonic, max_entries: int = 4096) -> None:
         self._clock = clock
-        self._entries: dict[str, tuple[float, Any]] = {}
+        self._max_entries = max_entries
+        self._entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self._sets = 0
 
     async def get(self, key: str) -> JSONValue | None:
         found = self._entries.get(key)
@@ -311,13 +322,25 @@ class InMemoryCache(CachePort):
         if expires_at <= self._clock():
             del self._entries[key]
             return None
+        self._entries.move_to_end(key)
         return value
 
     async def set(self, key: str, value: JSONValue, *, ttl_seconds: float) -> None:
         self._entries[key] = (self._clock() + ttl_seconds, value)
+        self._entries.move_to_end(key)
+        self._sets += 1
+        if self._sets % self.SWEEP_EVERY == 0:
+            now = self._clock()
+            for expired in [k for k, (expires_at, _) in self._entries.items() if expires_at <= now]:
+                del self._entries[expired]
+        while len(self._entries) > self._max_entries:
+            self._entries.popitem(last=False)
 
     async def delete(self, key: str) -> None:
         self._entries.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 class InMemoryPersistedQueries(PersistedQueryPort):
