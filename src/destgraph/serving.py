@@ -17,7 +17,7 @@ from destgraph.app import SERVER_MAX_HEAD_BYTES
 #: allocates far more than 700 objects and frees nearly all of them when it ends: with the default,
 #: the collector runs dozens of times a request and promotes the request's objects to older
 #: generations, whose collections scan the whole heap.
-YOUNG_THRESHOLD = 50_000
+YOUNG_THRESHOLD = 100_000
 
 
 def tune_collector() -> None:

@@ -41,8 +41,13 @@ class CallScoping(SchemaExtension):
         if scope is None:
             yield
             return
-        with open_scope(scope):
-            yield
+        try:
+            with open_scope(scope):
+                yield
+        finally:
+            loaders = getattr(context, "loaders", None)
+            if loaders is not None:
+                loaders.release()
 
     def get_results(self) -> dict[str, Any]:
         """Reads answered from the cache past their freshness because a vendor could not answer."""
