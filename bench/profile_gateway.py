@@ -1,16 +1,22 @@
 """Profile the gateway's own CPU on one workload, with the emulators in their own process.
 
     .venv/bin/python bench/profile_gateway.py --workload w2 --requests 200 [--clients 32] [--html out.html]
+    .venv/bin/python bench/profile_gateway.py --workload w2 --no-profile --gc 100000,10,10 --gc-stats
 
 The gateway runs in this process over httpx's ASGI transport (so the profile holds only gateway
 code, not a server's), reads fresh (Cache-Control: no-cache) so every request does its upstream
 work, and pyinstrument samples it. It prints the CPU ms per request and the profile's top frames.
+``--gc`` sets the collector's thresholds after the app is built (``off`` disables it; without it
+the collector is tuned as ``destgraph serve`` tunes it), ``--gc-stats`` prints each generation's
+collections, their time and what they freed.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
+import gc
 import resource
 import time
 from typing import Any
@@ -20,6 +26,7 @@ from pyinstrument import Profiler
 
 from _loopback import emulate_on_loopback
 from destgraph.app import create_app
+from destgraph.serving import tune_collector
 from gateway_read import API_KEY, _settings
 
 WORKLOADS = {
@@ -43,8 +50,40 @@ async def _first_ours_id(client: httpx.AsyncClient) -> str:
     return str(body["data"]["destinations"]["nodes"][0]["id"])
 
 
+def _collector(setting: str | None) -> None:
+    if setting is None:
+        tune_collector()
+    elif setting == "off":
+        gc.disable()
+    else:
+        gc.collect()
+        gc.freeze()
+        young, middle, old = (int(part) for part in setting.split(","))
+        gc.set_threshold(young, middle, old)
+
+
+def _collections() -> dict[int, list[float]]:
+    """Per generation: collections, seconds, objects freed (filled as the collector runs)."""
+    stats: dict[int, list[float]] = collections.defaultdict(lambda: [0, 0.0, 0])
+    started: list[float] = [0.0]
+
+    def observe(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started[0] = time.perf_counter()
+            return
+        found = stats[info["generation"]]
+        found[0] += 1
+        found[1] += time.perf_counter() - started[0]
+        found[2] += info["collected"]
+
+    gc.callbacks.append(observe)
+    return stats
+
+
 async def run(urls: dict[str, str], args: argparse.Namespace) -> Profiler | None:
     app = create_app(_settings(urls, unlimited=True))
+    _collector(args.gc)
+    stats = _collections() if args.gc_stats else None
     headers = {"Authorization": f"Bearer {API_KEY}", "Cache-Control": "no-cache"}
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(
@@ -77,6 +116,8 @@ async def run(urls: dict[str, str], args: argparse.Namespace) -> Profiler | None
             f"{args.workload}: {args.requests} requests, {args.clients} clients: "
             f"{1000 * cpu / args.requests:.2f} ms CPU a request, {args.requests / wall:.1f} requests/s"
         )
+        for generation, (count, seconds, freed) in sorted((stats or {}).items()):
+            print(f"  generation {generation}: {count:.0f} collections, {1000 * seconds:.0f} ms, {freed:.0f} freed")
     await app.state.gateway.aclose()
     return profiler
 
@@ -89,6 +130,8 @@ def main() -> None:
     parser.add_argument("--no-profile", dest="profile", action="store_false")
     parser.add_argument("--html")
     parser.add_argument("--all", action="store_true", help="show library frames too")
+    parser.add_argument("--gc", help="the collector's thresholds (young,middle,old) or off; default: as serve tunes it")
+    parser.add_argument("--gc-stats", action="store_true", help="print what the collector did")
     parser.add_argument("--chars", type=int, default=12000)
     args = parser.parse_args()
     with emulate_on_loopback("--no-rate-limits", "--destinations", "40") as urls:
