@@ -40,6 +40,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Bas
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ErrorMessage as TransportErrorMessage
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+from strawberry.subscriptions.protocols.graphql_ws.types import CompleteMessage as LegacyCompleteMessage
 from strawberry.subscriptions.protocols.graphql_ws.types import ErrorMessage as LegacyErrorMessage
 from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
 from strawberry.types import ExecutionResult
@@ -108,15 +109,41 @@ class _TrustedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
 
 class _TrustedGraphQLWS(BaseGraphQLWSHandler[Context, None]):
     """graphql-ws (the legacy protocol), refusing the documents trusted_only refuses over HTTP, and
-    answers in parts."""
+    answers in parts. The protocol runs queries and mutations too (one data message, then
+    complete), which Strawberry's handler would send to subscribe, and answer with an error."""
 
     async def handle_start(self, message: StartMessage) -> None:
         if self.connection_acknowledged:
-            error = await _websocket_refusal(self.view, message["payload"].get("query"))
+            query = message["payload"].get("query")
+            error = await _websocket_refusal(self.view, query)
             if error is not None:
                 await self.send_message(LegacyErrorMessage(type="error", id=message["id"], payload=error))
                 return
+            if isinstance(query, str) and _runs_once(self.view, query, message["payload"].get("operationName")):
+                await self._run_once(message)
+                return
         await super().handle_start(message)
+
+    async def _run_once(self, message: StartMessage) -> None:
+        payload = message["payload"]
+        result = await self.schema.execute(
+            payload["query"],
+            variable_values=payload.get("variables"),
+            context_value=self.context,
+            operation_name=payload.get("operationName"),
+        )
+        await self.send_data_message(result, message["id"])
+        await self.send_message(LegacyCompleteMessage(type="complete", id=message["id"]))
+
+
+def _runs_once(view: object, query: str, operation_name: object) -> bool:
+    """Whether the document's operation is a query or a mutation (one result), not a subscription."""
+    outline = getattr(view, "_outline", None)
+    if not callable(outline):
+        return False
+    found: _Outline = outline(query)
+    kinds = [kind for name, kind in found.operations if operation_name is None or name == operation_name]
+    return len(kinds) == 1 and kinds[0] is not OperationType.SUBSCRIPTION
 
 
 class GraphQLEndpoint(GraphQL[Context, None]):

@@ -188,6 +188,29 @@ async def test_test_progress_streams_over_legacy_graphql_ws(served: tuple[Stack,
     assert len(steps) >= 2
 
 
+async def test_a_query_over_legacy_graphql_ws_answers_once_then_completes(served: tuple[Stack, str]) -> None:
+    _, url = served
+    async with websockets.connect(
+        url, subprotocols=["graphql-ws"], additional_headers={"Authorization": f"Bearer {API_KEY}"}
+    ) as ws:
+        await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+        assert json.loads(await ws.recv())["type"] == "connection_ack"
+        for operation_id, query in (("1", "{ workspaces { provider } }"), ("2", "{ workspaces { nope } }")):
+            await ws.send(json.dumps({"id": operation_id, "type": "start", "payload": {"query": query}}))
+            messages = []
+            while not messages or messages[-1]["type"] not in ("complete", "error"):
+                message = json.loads(await asyncio.wait_for(ws.recv(), 10))
+                if message["type"] != "ka":
+                    messages.append(message)
+            assert [m["type"] for m in messages] in (["data", "complete"], ["error"])
+            if operation_id == "1":
+                data = messages[0]["payload"]["data"]
+                assert {w["provider"] for w in data["workspaces"]} == {"SEGMENT", "OURS", "ZEOTAP", "NIMRIZ"}
+            else:
+                [error] = messages[0]["payload"]["errors"]
+                assert error["extensions"]["code"] != "INTERNAL"
+
+
 async def test_a_websocket_without_a_key_is_refused(served: tuple[Stack, str]) -> None:
     _, url = served
     async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:
