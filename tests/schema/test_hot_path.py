@@ -117,27 +117,3 @@ async def test_a_page_with_subscriptions_costs_two_rounds_of_calls(stack: Stack)
     assert len(lists) > 8  # more than the old concurrency bound, which made it three rounds
     assert _rounds(calls) == 2
 
-
-async def test_a_request_leaves_its_vendor_data_to_reference_counting(stack: Stack) -> None:
-    # The request memo once held each GET's task, and a task holds the contextvars of the request
-    # that started it: every request's destinations then lived in a reference cycle, freed only by
-    # the garbage collector, whose collections over that heap were a fifth of a list's CPU.
-    import gc
-
-    from destgraph.domain.models import Destination
-
-    query = "{ destinations(first: 40, filter: {providers: [OURS, ZEOTAP, NIMRIZ]}) { nodes { name } } }"
-    await stack.query(query, fresh=True)
-    gc.collect()
-    gc.disable()
-    try:
-        gc.set_debug(gc.DEBUG_SAVEALL)
-        for _ in range(3):
-            assert not (await stack.query(query, fresh=True)).get("errors")
-        gc.collect()
-        in_cycles = [o for o in gc.garbage if isinstance(o, Destination)]
-    finally:
-        gc.set_debug(0)
-        gc.garbage.clear()
-        gc.enable()
-    assert in_cycles == []

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
@@ -553,27 +552,12 @@ def _call_key(path: str, params: Params) -> str:
     return path + "?" + "&".join(f"{k}={params[k]}" for k in sorted(params))
 
 
-def _settle(answer: asyncio.Future[Any], call: asyncio.Future[Any]) -> None:
-    """``answer`` as ``call`` ended (a caller that stopped waiting leaves the call to finish)."""
-    if answer.done():
-        return
-    if call.cancelled():
-        answer.cancel()
-    elif (error := call.exception()) is not None:
-        answer.set_exception(error)
-    else:
-        answer.set_result(call.result())
-
-
 class RequestUpstream:
     """One GraphQL request's view of a workspace's client: the same GET is made at most once."""
 
     def __init__(self, client: UpstreamClient) -> None:
         self.client = client
-        #: each GET's answer to come, as a plain future: a task would hold the contextvars of the
-        #: request that started it (its observer, its whole context), and the memo would then keep
-        #: the request in a reference cycle that only the garbage collector frees, vendor data and all
-        self._memo: dict[str, asyncio.Future[Any]] = {}
+        self._memo: dict[str, asyncio.Task[Any]] = {}
 
     @property
     def workspace(self) -> WorkspaceConfig:
@@ -585,12 +569,11 @@ class RequestUpstream:
         if fresh:
             self._memo.pop(key, None)
             return await self.client.get_json(path, operation=operation, params=params, fresh=True)
-        answer = self._memo.get(key)
-        if answer is None:
-            answer = self._memo[key] = asyncio.get_running_loop().create_future()
-            call = asyncio.ensure_future(self.client.get_json(path, operation=operation, params=params))
-            call.add_done_callback(functools.partial(_settle, answer))
-        return await asyncio.shield(answer)
+        task = self._memo.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self.client.get_json(path, operation=operation, params=params))
+            self._memo[key] = task
+        return await asyncio.shield(task)
 
     async def stream(
         self, method: str, path: str, *, operation: str, body: Any = None

@@ -101,10 +101,3 @@ class Loaders:
             destination_type=DestinationTypeLoader(session),
             subscriptions=SubscriptionsLoader(session),
         )
-
-    def release(self) -> None:
-        """Forget what the operation loaded. graphql-core's execution keeps its context in reference
-        cycles, which only the garbage collector frees: emptied here, the vendor data the loaders
-        held is freed by reference counting when the operation ends, not at the next collection."""
-        for loader in (self.destination, self.destination_type, self.subscriptions):
-            loader.clear_all()

@@ -41,13 +41,8 @@ class CallScoping(SchemaExtension):
         if scope is None:
             yield
             return
-        try:
-            with open_scope(scope):
-                yield
-        finally:
-            loaders = getattr(context, "loaders", None)
-            if loaders is not None:
-                loaders.release()
+        with open_scope(scope):
+            yield
 
     def get_results(self) -> dict[str, Any]:
         """Reads answered from the cache past their freshness because a vendor could not answer."""
