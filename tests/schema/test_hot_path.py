@@ -116,4 +116,3 @@ async def test_a_page_with_subscriptions_costs_two_rounds_of_calls(stack: Stack)
     lists = [c for c in calls if c["path"].endswith("/subscriptions")]
     assert len(lists) > 8  # more than the old concurrency bound, which made it three rounds
     assert _rounds(calls) == 2
-
