@@ -209,10 +209,16 @@ class GraphQLEndpoint(GraphQL[Context, None]):
         """One GraphQL-over-HTTP request (Strawberry's websocket handling is kept as it is)."""
         request = Request(scope, receive)
         try:
-            response = await self._answer(request)
-        except _Refused as refused:
-            response = refused.response
-        await response(scope, receive, send)
+            try:
+                response = await self._answer(request)
+            except _Refused as refused:
+                response = refused.response
+            await response(scope, receive, send)
+        finally:
+            # every part is sent (an answer in parts runs its operation while it is sent)
+            context = scope.get("destgraph.context")
+            if isinstance(context, Context):
+                context.release()
 
     async def _answer(self, request: Request) -> Response:
         admitted = await self._admit(request)
@@ -276,7 +282,7 @@ class GraphQLEndpoint(GraphQL[Context, None]):
             )
         if operation is OperationType.SUBSCRIPTION:
             raise _refused(400, SUBSCRIPTIONS_OVER_WEBSOCKETS, media=media)
-        context = self._context(principal, scope.get("destgraph.request_id", ""))
+        context = scope["destgraph.context"] = self._context(principal, scope.get("destgraph.request_id", ""))
         # Cache-Control: no-cache asks for reads from the vendors, not the read cache.
         cache_control = request.headers.get("cache-control", "").lower()
         context.scope.fresh_reads = "no-cache" in cache_control or "no-store" in cache_control

@@ -116,3 +116,28 @@ async def test_a_page_with_subscriptions_costs_two_rounds_of_calls(stack: Stack)
     lists = [c for c in calls if c["path"].endswith("/subscriptions")]
     assert len(lists) > 8  # more than the old concurrency bound, which made it three rounds
     assert _rounds(calls) == 2
+
+
+async def test_a_request_leaves_its_vendor_data_to_reference_counting(stack: Stack) -> None:
+    # graphql-core's execution context and the request memo's tasks hold the request in reference
+    # cycles; once the answer is sent the request lets go of what it loaded, so its destinations
+    # are freed at once, not by the next collection over every request in flight.
+    import gc
+
+    from destgraph.domain.models import Destination
+
+    query = "{ destinations(first: 40, filter: {providers: [OURS, ZEOTAP, NIMRIZ]}) { nodes { name } } }"
+    await stack.query(query)
+    gc.collect()
+    gc.disable()
+    try:
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        for fresh in (True, False, True):
+            assert not (await stack.query(query, fresh=fresh)).get("errors")
+        gc.collect()
+        in_cycles = [o for o in gc.garbage if isinstance(o, Destination)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert in_cycles == []

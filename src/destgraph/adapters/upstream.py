@@ -575,6 +575,10 @@ class RequestUpstream:
             self._memo[key] = task
         return await asyncio.shield(task)
 
+    def release(self) -> None:
+        """Forget the request's calls: it is over (the caller makes sure no call still waits)."""
+        self._memo.clear()
+
     async def stream(
         self, method: str, path: str, *, operation: str, body: Any = None
     ) -> tuple[httpx.Response, Callable[[], Any]]:

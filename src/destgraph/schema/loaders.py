@@ -101,3 +101,8 @@ class Loaders:
             destination_type=DestinationTypeLoader(session),
             subscriptions=SubscriptionsLoader(session),
         )
+
+    def release(self) -> None:
+        """Forget what was loaded (the request is over; see Context.release)."""
+        for loader in (self.destination, self.destination_type, self.subscriptions):
+            loader.clear_all()

@@ -98,6 +98,7 @@ class Session:
     gateway: Gateway
     principal: Principal
     _adapters: dict[str, VendorAdapter] = field(default_factory=dict)
+    _upstreams: list[RequestUpstream] = field(default_factory=list)
 
     @property
     def settings(self) -> Settings:
@@ -118,6 +119,13 @@ class Session:
         adapter = self._adapters.get(workspace_key)
         if adapter is None:
             self.workspace(workspace_key)
-            adapter = build_adapter(RequestUpstream(self.gateway.clients[workspace_key]), self.gateway.state.locks)
+            upstream = RequestUpstream(self.gateway.clients[workspace_key])
+            adapter = build_adapter(upstream, self.gateway.state.locks)
             self._adapters[workspace_key] = adapter
+            self._upstreams.append(upstream)
         return adapter
+
+    def release(self) -> None:
+        """Forget the request's calls (it is over; their tasks hold it in reference cycles)."""
+        for upstream in self._upstreams:
+            upstream.release()
