@@ -84,7 +84,7 @@ class Emulators:
 
 
 def chain_ms(calls: list[dict[str, Any]]) -> float:
-    """The longest chain of one vendor's calls that could not overlap, as gateway_read.py measures it.
+    """The longest chain of one vendor's calls that could not overlap.
 
     Calls that overlap in time are one round (made together); a call that starts after every call
     of the current round ended starts the next. The chain is the sum of each round's longest call.

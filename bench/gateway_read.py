@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 
 from _loopback import emulate_on_loopback
+from _upstream import chain_ms
 from destgraph.app import create_app
 from destgraph.config import hash_api_key, settings_from_dict
 
@@ -62,24 +63,6 @@ async def _logs(control: dict[str, httpx.AsyncClient]) -> dict[str, list[dict[st
     return {name: (await c.get("/_emulator/requests")).json()["requests"] for name, c in control.items()}
 
 
-def _chain_ms(calls: list[dict[str, Any]]) -> float:
-    """The longest chain of calls that could not overlap: sum of the durations of each 'round'.
-
-    Calls that overlap in time belong to one round (the gateway made them together); a call that
-    starts after every call of the current round ended starts a new round.
-    """
-    rounds: list[float] = []
-    round_end = float("-inf")
-    for call in sorted(calls, key=lambda c: c["started_at"]):
-        if call["started_at"] >= round_end:
-            rounds.append(call["duration_ms"])
-            round_end = call["ended_at"]
-        else:
-            rounds[-1] = max(rounds[-1], call["duration_ms"])
-            round_end = max(round_end, call["ended_at"])
-    return sum(rounds)
-
-
 def _minimum_calls(data: dict[str, Any], cold: bool) -> int:
     """What the vendors' APIs force for this query.
 
@@ -114,7 +97,7 @@ async def run(urls: dict[str, str], args: argparse.Namespace) -> None:
         body = response.json()
         assert "errors" not in body, body["errors"]
         logs = await _logs(control)
-        chains = {name: _chain_ms(calls) for name, calls in logs.items()}
+        chains = {name: chain_ms(calls) for name, calls in logs.items()}
         calls = sum(len(c) for c in logs.values())
         rows.append(
             {

@@ -65,6 +65,7 @@ from destgraph.schema.persisted import (
 from destgraph.schema.schema import build_schema
 from destgraph.services.gateway import Gateway, Principal
 from destgraph.web import Compression, GatewayCORS, http_cache, incremental
+from destgraph.web.accept import media_ranges
 
 logger = logging.getLogger("destgraph")
 NOBODY = Principal(name="anonymous", scopes=frozenset(), visible=frozenset())
@@ -469,18 +470,7 @@ def _negotiate(accept: str | None) -> str | None:
     (``*/*``, ``application/*``); None when neither is acceptable (406)."""
     if accept is None or not accept.strip():
         return JSON_MEDIA
-    ranges: list[tuple[str, float]] = []
-    for part in accept.split(","):
-        kind, _, rest = part.partition(";")
-        quality = 1.0
-        for param in rest.split(";"):
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value.strip())
-                except ValueError:
-                    quality = 0.0
-        ranges.append((kind.strip().lower(), quality))
+    ranges = media_ranges(accept)
     best: tuple[float, int, int] = (0.0, 0, 0)
     chosen = None
     for media in (JSON_MEDIA, GRAPHQL_RESPONSE_MEDIA):

@@ -15,12 +15,9 @@
 // not the gateway's, and no request left loopback. Exit 1: a check failed; 2: bad usage or the
 // browser would not start.
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 
-import { chromium } from "playwright-core";
+import { launchOffline } from "./offline_chromium.mjs";
 
 const { values: options } = parseArgs({
   options: {
@@ -49,32 +46,8 @@ const offMachine = new Map(); // "METHOD url" -> whether the route aborted it
 const requested = [];
 const pageErrors = [];
 const consoleErrors = [];
-const profile = mkdtempSync(join(tmpdir(), "example-frontend-profile-"));
 
-let context;
-try {
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: options.chromium,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
-    serviceWorkers: "block",
-    viewport: { width: 1400, height: 900 },
-    timeout,
-  });
-} catch (error) {
-  console.error(`could not start ${options.chromium}: ${error.message}`);
-  rmSync(profile, { recursive: true, force: true });
-  process.exit(2);
-}
+const { context, close } = await launchOffline({ executablePath: options.chromium, name: "example-frontend", timeout });
 
 let result = null;
 let failure = null;
@@ -168,8 +141,7 @@ try {
     // no screenshot then
   }
 } finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
 }
 
 const blocked = [...offMachine].map(([line, aborted]) => (aborted ? line : `${line} (not routed)`));

@@ -12,12 +12,11 @@
 // page asked no other origin for anything; prints every blocked request, page error and the
 // screenshot's path. Exit 1: a check failed; 2: bad usage or the browser would not start.
 
-import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 
-import { chromium } from "playwright-core";
+import { launchOffline } from "./offline_chromium.mjs";
 
 const { values: options } = parseArgs({
   options: {
@@ -55,33 +54,9 @@ const offOrigin = new Map();
 const requested = [];
 const pageErrors = [];
 const consoleErrors = [];
-const profile = mkdtempSync(join(tmpdir(), "graphiql-offline-profile-"));
 const screenshot = options.screenshot || join(tmpdir(), `graphiql-offline-${process.pid}.png`);
 
-let context;
-try {
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: options.chromium,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
-    serviceWorkers: "block",
-    viewport: { width: 1400, height: 900 },
-    timeout,
-  });
-} catch (error) {
-  console.error(`could not start ${options.chromium}: ${error.message}`);
-  rmSync(profile, { recursive: true, force: true });
-  process.exit(2);
-}
+const { context, close } = await launchOffline({ executablePath: options.chromium, name: "graphiql-offline", timeout });
 
 let found = null;
 let failure = null;
@@ -182,8 +157,7 @@ try {
     // no screenshot then
   }
 } finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  await close();
 }
 
 console.log(`requests made: ${requested.length}`);

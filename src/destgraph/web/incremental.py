@@ -44,6 +44,7 @@ from starlette.types import Receive, Scope, Send
 from strawberry.types import ExecutionResult
 
 from destgraph.adapters.scope import CallScope
+from destgraph.web.accept import media_ranges
 
 logger = logging.getLogger("destgraph.graphql")
 
@@ -57,21 +58,7 @@ INCREMENTAL_DIRECTIVES = frozenset({"defer", "stream"})
 
 def accepts_multipart(accept: str | None) -> bool:
     """Whether Accept names multipart/mixed (or multipart/*) with a quality above 0."""
-    for part in (accept or "").split(","):
-        kind, _, rest = part.partition(";")
-        if kind.strip().lower() not in ("multipart/mixed", "multipart/*"):
-            continue
-        quality = 1.0
-        for param in rest.split(";"):
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value.strip())
-                except ValueError:
-                    quality = 0.0
-        if quality > 0:
-            return True
-    return False
+    return any(kind in ("multipart/mixed", "multipart/*") and quality > 0 for kind, quality in media_ranges(accept))
 
 
 class _IncrementalDirectives(Visitor):
