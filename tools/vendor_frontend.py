@@ -17,30 +17,18 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import io
 import json
 import shutil
-import subprocess
 import sys
-import tarfile
 import tempfile
 from pathlib import Path
 
+from _vendoring import MANIFEST, check_folder, npm, package_files
+
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "examples" / "frontend" / "vendor"
-MANIFEST = "MANIFEST.json"
 #: package, version, and the files the page loads from it (as laid out in the package)
 PINS = (("meros", "1.3.2", ("browser/index.mjs", "license")),)
-
-
-def _npm(*args: str, cwd: Path) -> str:
-    npm = shutil.which("npm")
-    if npm is None:
-        sys.exit("npm is not on PATH (install Node.js 20 or later)")
-    result = subprocess.run([npm, *args], cwd=cwd, capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.exit(f"npm {' '.join(args)} failed:\n{result.stderr}")
-    return result.stdout
 
 
 def vendor() -> None:
@@ -52,15 +40,10 @@ def vendor() -> None:
         packages: list[dict[str, object]] = []
         for package, version, paths in PINS:
             spec = f"{package}@{version}"
-            packed = json.loads(_npm("pack", spec, "--json", "--pack-destination", str(tmp), cwd=tmp))[0]
+            packed = json.loads(npm("pack", spec, "--json", "--pack-destination", str(tmp), cwd=tmp))[0]
             if (packed["name"], packed["version"]) != (package, version):
                 sys.exit(f"npm pack {spec} gave {packed['name']}@{packed['version']}")
-            with tarfile.open(fileobj=io.BytesIO((tmp / packed["filename"]).read_bytes()), mode="r:gz") as tar:
-                contents = {
-                    m.name.removeprefix("package/"): tar.extractfile(m).read()  # type: ignore[union-attr]
-                    for m in tar.getmembers()
-                    if m.isfile() and m.name.startswith("package/")
-                }
+            contents = package_files((tmp / packed["filename"]).read_bytes(), spec)
             license_name = json.loads(contents["package.json"]).get("license")
             packages.append(
                 {"package": package, "version": version, "license": license_name, "integrity": packed["integrity"]}
@@ -99,27 +82,7 @@ def vendor() -> None:
 
 def check() -> int:
     """Whether TARGET holds exactly the files MANIFEST.json lists, with their sha256, and the pins."""
-    manifest = json.loads((TARGET / MANIFEST).read_text())
-    problems = []
-    listed = {MANIFEST}
-    for entry in manifest["files"]:
-        listed.add(entry["file"])
-        path = TARGET / entry["file"]
-        if not path.is_file():
-            problems.append(f"missing: {entry['file']}")
-        elif hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
-            problems.append(f"changed: {entry['file']}")
-    pinned = {(package, version) for package, version, _ in PINS}
-    shipped = {(p["package"], p["version"]) for p in manifest["packages"]}
-    if pinned != shipped:
-        problems.append(f"PINS {sorted(pinned)} differ from MANIFEST.json {sorted(shipped)}: rerun without --check")
-    for path in TARGET.rglob("*"):
-        if path.is_file() and path.relative_to(TARGET).as_posix() not in listed:
-            problems.append(f"not listed: {path.relative_to(TARGET).as_posix()}")
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    print(f"{TARGET.relative_to(ROOT)}: {'ok' if not problems else f'{len(problems)} problem(s)'}")
-    return 1 if problems else 0
+    return check_folder(TARGET, ROOT, ((package, version) for package, version, _ in PINS))
 
 
 def main() -> int:

@@ -29,20 +29,18 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
-import io
 import json
 import re
 import shutil
-import subprocess
 import sys
-import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from _vendoring import MANIFEST, check_folder, npm, package_files
+
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "src" / "destgraph" / "schema" / "static" / "graphiql"
-MANIFEST = "MANIFEST.json"
 LICENSE_NAMES = ("LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "license", "license.md")
 
 
@@ -82,37 +80,12 @@ PINS = (
 KINDS = {".js": "script", ".css": "style"}
 
 
-def _npm(*args: str, cwd: Path) -> str:
-    npm = shutil.which("npm")
-    if npm is None:
-        sys.exit("npm is not on PATH (install Node.js 18 or later)")
-    result = subprocess.run([npm, *args], cwd=cwd, capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.exit(f"npm {' '.join(args)} failed:\n{result.stderr}")
-    return result.stdout
-
-
 def _digests(data: bytes) -> dict[str, object]:
     return {
         "bytes": len(data),
         "sha256": hashlib.sha256(data).hexdigest(),
         "integrity": "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode(),
     }
-
-
-def _package_files(tarball: bytes, spec: str) -> dict[str, bytes]:
-    """The regular files of an npm tarball, by their path inside the package."""
-    files = {}
-    with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as tar:
-        for member in tar.getmembers():
-            name = member.name.removeprefix("package/")
-            if member.isfile() and name != member.name:
-                extracted = tar.extractfile(member)
-                assert extracted is not None
-                files[name] = extracted.read()
-            elif not member.isdir():
-                print(f"note: {spec}: skipping {member.name} (not a regular file under package/)", file=sys.stderr)
-    return files
 
 
 def _entry(pin: Pin, path: str, content: bytes, kind: str, license_name: str) -> dict[str, object]:
@@ -137,13 +110,13 @@ def vendor() -> None:
         packages: list[dict[str, object]] = []
         files: list[dict[str, object]] = []
         for pin in PINS:
-            packed = json.loads(_npm("pack", pin.spec, "--json", "--pack-destination", str(tmp), cwd=tmp))[0]
+            packed = json.loads(npm("pack", pin.spec, "--json", "--pack-destination", str(tmp), cwd=tmp))[0]
             if (packed["name"], packed["version"]) != (pin.package, pin.version):
                 sys.exit(f"npm pack {pin.spec} gave {packed['name']}@{packed['version']}")
-            view = json.loads(_npm("view", pin.spec, "dist.tarball", "dist.integrity", "--json", cwd=tmp))
+            view = json.loads(npm("view", pin.spec, "dist.tarball", "dist.integrity", "--json", cwd=tmp))
             if view["dist.integrity"] != packed["integrity"]:
                 sys.exit(f"{pin.spec}: the tarball's integrity is not the registry's")
-            package = contents[pin.package] = _package_files((tmp / packed["filename"]).read_bytes(), pin.spec)
+            package = contents[pin.package] = package_files((tmp / packed["filename"]).read_bytes(), pin.spec)
             license_name = json.loads(package.get("package.json", b"{}")).get("license")
             if not isinstance(license_name, str):
                 sys.exit(f"{pin.spec}: package.json names no license")
@@ -200,27 +173,7 @@ def vendor() -> None:
 
 def check() -> int:
     """Whether TARGET holds exactly the files MANIFEST.json lists, with their sha256."""
-    manifest = json.loads((TARGET / MANIFEST).read_text())
-    problems = []
-    listed = {MANIFEST}
-    for entry in manifest["files"]:
-        listed.add(entry["file"])
-        path = TARGET / entry["file"]
-        if not path.is_file():
-            problems.append(f"missing: {entry['file']}")
-        elif hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
-            problems.append(f"changed: {entry['file']}")
-    pinned = {(p.package, p.version) for p in PINS}
-    shipped = {(p["package"], p["version"]) for p in manifest["packages"]}
-    if pinned != shipped:
-        problems.append(f"PINS {sorted(pinned)} differ from MANIFEST.json {sorted(shipped)}: rerun without --check")
-    for path in TARGET.rglob("*"):
-        if path.is_file() and path.relative_to(TARGET).as_posix() not in listed:
-            problems.append(f"not listed: {path.relative_to(TARGET).as_posix()}")
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    print(f"{TARGET.relative_to(ROOT)}: {'ok' if not problems else f'{len(problems)} problem(s)'}")
-    return 1 if problems else 0
+    return check_folder(TARGET, ROOT, ((p.package, p.version) for p in PINS))
 
 
 def _warn_about_strawberry() -> None:
