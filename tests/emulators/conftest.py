@@ -13,7 +13,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -210,3 +211,25 @@ async def any_vendor(
     """Each of the four emulators in turn, for behaviours the core gives them all."""
     async for handle in _handle(request.param, emulator_mode, request, vendor_specs_dir):
         yield handle
+
+
+Opener = Callable[[str], Awaitable[EmulatorHandle]]
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[Opener]:
+    """Opens a fresh in-process emulator of the vendor named, with an authenticated client."""
+    async with AsyncExitStack() as stack:
+
+        async def open_emulator(name: str) -> EmulatorHandle:
+            app = create_app(name, options=SeedOptions(seed=1, destinations=40))
+            transport = httpx.ASGITransport(app=app)
+            control = httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=10)
+            client = httpx.AsyncClient(
+                transport=transport, base_url="http://testserver", headers=auth_headers(name), timeout=10
+            )
+            await stack.enter_async_context(control)
+            await stack.enter_async_context(client)
+            return EmulatorHandle(name=name, client=client, control=control)
+
+        yield open_emulator

@@ -13,7 +13,6 @@ import contextlib
 import logging
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +24,7 @@ from destgraph.emulators import create_app
 from destgraph.emulators.core import ReplyLost, SeedOptions
 from destgraph.emulators.segment import DEFAULT_SOURCE_ID
 from destgraph.emulators.segment.catalog import AMPLITUDE_ID
-from tests.emulators.conftest import EmulatorHandle, auth_headers
+from tests.emulators.conftest import EmulatorHandle, Opener, auth_headers
 
 WS = "/api/v1/workspaces/ws-demo"
 
@@ -87,27 +86,6 @@ DROP_NEXT_CREATE = {
     "methods": ["POST"],
     "path_pattern": "/destinations$",
 }
-
-Opener = Callable[[str], Awaitable[EmulatorHandle]]
-
-
-@pytest.fixture
-async def emulator() -> AsyncIterator[Opener]:
-    """Opens a fresh in-process emulator of the vendor named, with an authenticated client."""
-    async with AsyncExitStack() as stack:
-
-        async def open_emulator(name: str) -> EmulatorHandle:
-            app = create_app(name, options=SeedOptions(seed=1, destinations=40))
-            transport = httpx.ASGITransport(app=app)
-            control = httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=10)
-            client = httpx.AsyncClient(
-                transport=transport, base_url="http://testserver", headers=auth_headers(name), timeout=10
-            )
-            await stack.enter_async_context(control)
-            await stack.enter_async_context(client)
-            return EmulatorHandle(name=name, client=client, control=control)
-
-        yield open_emulator
 
 
 class _Server(uvicorn.Server):

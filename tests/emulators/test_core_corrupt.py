@@ -7,16 +7,12 @@ contract on purpose.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack
 from typing import Any
 
 import httpx
 import pytest
 
-from destgraph.emulators import create_app
-from destgraph.emulators.core import SeedOptions
-from tests.emulators.conftest import EmulatorHandle, auth_headers
+from tests.emulators.conftest import EmulatorHandle, Opener
 
 WS = "/api/v1/workspaces/ws-demo"
 LIST_PATHS = {
@@ -26,27 +22,6 @@ LIST_PATHS = {
     "segment": "/destinations?pagination[count]=10",
 }
 BRAZE = {"rest_endpoint": "https://rest.iad-01.braze.com", "api_key": "braze-good-key"}
-
-Opener = Callable[[str], Awaitable[EmulatorHandle]]
-
-
-@pytest.fixture
-async def emulator() -> AsyncIterator[Opener]:
-    """Opens a fresh in-process emulator of the vendor named, with an authenticated client."""
-    async with AsyncExitStack() as stack:
-
-        async def open_emulator(name: str) -> EmulatorHandle:
-            app = create_app(name, options=SeedOptions(seed=1, destinations=40))
-            transport = httpx.ASGITransport(app=app)
-            control = httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=10)
-            client = httpx.AsyncClient(
-                transport=transport, base_url="http://testserver", headers=auth_headers(name), timeout=10
-            )
-            await stack.enter_async_context(control)
-            await stack.enter_async_context(client)
-            return EmulatorHandle(name=name, client=client, control=control)
-
-        yield open_emulator
 
 
 async def _list(vendor: EmulatorHandle) -> httpx.Response:
