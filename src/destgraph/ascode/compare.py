@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from destgraph.ascode.document import SecretRef, join
-from destgraph.ascode.remote import is_masked, mask_tail
 from destgraph.ascode.views import SECRET
+from destgraph.domain.secrets import is_masked, mask_tail
 
 
 class _Missing:

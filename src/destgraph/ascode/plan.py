@@ -41,7 +41,6 @@ from destgraph.ascode.identity import resolve as match_entries
 from destgraph.ascode.remote import (
     Offer,
     RemoteDestination,
-    is_masked,
     normalize_event_filter,
     normalize_property_mapping,
     read_destinations,
@@ -51,6 +50,7 @@ from destgraph.ascode.remote import (
 from destgraph.ascode.steps import FIXED, Plan, Step, Unmanaged
 from destgraph.ascode.validate import validate
 from destgraph.ascode.views import destination_view, subscription_view
+from destgraph.domain.secrets import is_masked
 
 __all__ = ["Plan", "Step", "Unmanaged", "make_plan"]
 

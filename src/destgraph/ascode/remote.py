@@ -15,7 +15,6 @@ from typing import Any
 from destgraph.ascode.client import GraphQLClient
 from destgraph.ascode.errors import GatewayError
 
-BULLET = "\u2022"
 DESTINATION_PAGE = 25
 SUBSCRIPTION_PAGE = 50
 
@@ -125,18 +124,6 @@ class Offer:
 
     type_key: str
     creatable: bool
-
-
-def is_masked(value: Any) -> bool:
-    """A value the graph masked: bullets (plus at most four characters), a vendor's stars or redaction."""
-    if not isinstance(value, str) or not value:
-        return False
-    return value.startswith(BULLET) or set(value) == {"*"} or value == "[REDACTED]"
-
-
-def mask_tail(value: str) -> str:
-    """The characters a mask still shows ("" when it shows none)."""
-    return "" if value == "[REDACTED]" else value.lstrip(BULLET).lstrip("*")
 
 
 async def read_workspaces(client: GraphQLClient) -> list[RemoteWorkspace]:

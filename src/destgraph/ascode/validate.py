@@ -18,8 +18,9 @@ from destgraph.ascode.client import GraphQLClient
 from destgraph.ascode.document import join
 from destgraph.ascode.errors import GatewayError
 from destgraph.ascode.identity import DestinationMatch
-from destgraph.ascode.remote import RemoteDestination, RemoteSubscription, is_masked
+from destgraph.ascode.remote import RemoteDestination, RemoteSubscription
 from destgraph.ascode.steps import FIXED, USER_ERRORS, Plan, Step, hinted, user_error_path
+from destgraph.domain.secrets import holds_mask
 
 #: records a problem: (path in the file, message, code)
 ProblemFn = Callable[[str, str, str], None]
@@ -131,7 +132,7 @@ def _full_subscription(step: Step, remote: RemoteDestination) -> dict[str, Any]:
             content[name] = getattr(current, attr)
     if current.action_type is None and (sent.get("trigger") or current.trigger):
         content["trigger"] = sent.get("trigger") or current.trigger
-    settings = {k: v for k, v in current.settings.items() if not _holds_mask(v)}
+    settings = {k: v for k, v in current.settings.items() if not holds_mask(v)}
     for key, value in (sent.get("settings") or {}).items():
         if value is None:
             settings.pop(key, None)
@@ -144,14 +145,6 @@ def _full_subscription(step: Step, remote: RemoteDestination) -> dict[str, Any]:
         if value is not None and current.action_type is not None:
             content[name] = value
     return content
-
-
-def _holds_mask(value: Any) -> bool:
-    if isinstance(value, dict):
-        return any(_holds_mask(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_holds_mask(v) for v in value)
-    return is_masked(value)
 
 
 def _report(problem: ProblemFn, step: Step, errors: list[dict[str, Any]], *, label: str | None = None) -> None:

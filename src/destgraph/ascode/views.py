@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from destgraph.ascode.remote import RemoteDestination, RemoteSubscription, is_masked
+from destgraph.ascode.remote import RemoteDestination, RemoteSubscription
+from destgraph.domain.secrets import is_masked
 
 SECRET = "(secret)"
 #: the field path of a secret inside a view (e.g. ("settings", "headers", "X-Token")) to what stands for it

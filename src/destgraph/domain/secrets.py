@@ -35,6 +35,20 @@ def is_masked(value: Any) -> bool:
     return value.startswith(BULLET) or set(value) == {"*"} or value == "[REDACTED]"
 
 
+def mask_tail(mask: str) -> str:
+    """The characters a mask still shows of its secret ("" when it shows none)."""
+    return "" if mask == "[REDACTED]" else mask.lstrip(BULLET).lstrip("*")
+
+
+def holds_mask(value: Any) -> bool:
+    """Whether a value, or anything nested in it, is a mask rather than a real value."""
+    if isinstance(value, dict):
+        return any(holds_mask(v) for v in value.values())
+    if isinstance(value, list):
+        return any(holds_mask(v) for v in value)
+    return is_masked(value)
+
+
 def mask_value(value: Any) -> Any:
     """Bullets plus the last four characters of a long enough string; bullets alone otherwise."""
     if value is None or value == "":
@@ -44,9 +58,9 @@ def mask_value(value: Any) -> Any:
     if isinstance(value, list):
         return [mask_value(v) for v in value]
     text = str(value)
-    visible = text.lstrip(BULLET).lstrip("*")
     if is_masked(text):
         # The vendor masked it already; keep what it chose to show (never more than four).
+        visible = mask_tail(text)
         return MASK_PREFIX + visible[-4:] if len(visible) <= 4 else MASK_PREFIX
     return MASK_PREFIX + text[-4:] if len(text) >= 12 else MASK_PREFIX
 
@@ -97,10 +111,7 @@ def could_be(stored: Any, given: Any) -> bool:
         return True
     if not (isinstance(stored, str) and isinstance(given, str) and is_masked(stored)):
         return False
-    tail = stored.lstrip(BULLET).lstrip("*")
-    if stored == "[REDACTED]":
-        tail = ""
-    return given.endswith(tail)
+    return given.endswith(mask_tail(stored))
 
 
 def settings_could_be(stored: dict[str, Any], given: dict[str, Any]) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 
 from destgraph.adapters.errors import CallContext
 from destgraph.domain.models import Destination, JSONObject
-from destgraph.domain.secrets import is_masked
+from destgraph.domain.secrets import holds_mask
 from destgraph.domain.writes import DestinationDraft, DestinationPatch, TestOutcome, TestStep, TestStepStatus
 from destgraph.errors import InvalidInputError, UpstreamProtocolError
 
@@ -67,20 +67,12 @@ def real_config(settings: JSONObject) -> JSONObject:
     """
     config = {k: v for k, v in settings.items() if v is not None}
     for key, value in config.items():
-        if _holds_mask(value):
+        if holds_mask(value):
             raise InvalidInputError(
                 "Zeotap stores the config whole, so this setting needs its real value, not a masked one",
                 field=("input", "settings", key),
             )
     return config
-
-
-def _holds_mask(value: Any) -> bool:
-    if isinstance(value, dict):
-        return any(_holds_mask(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_holds_mask(v) for v in value)
-    return is_masked(value)
 
 
 class TestRun:
