@@ -8,6 +8,7 @@ its emulator answered, as the emulators' request logs show.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import socket
 import time
@@ -149,6 +150,64 @@ async def test_a_vendor_failing_in_a_deferred_part_carries_its_coded_error_there
     merged = (await stack.client.post("/graphql", json={"query": PER_WORKSPACE}, headers=AUTH)).json()
     assert [e["path"] for e in merged["errors"]] == [["workspaces", 2, "destinations"]]
     assert merged["errors"][0]["extensions"]["code"] == "UPSTREAM_UNAVAILABLE"
+
+
+async def test_every_part_carries_its_errors_when_each_comes_alone(
+    stack: Stack,
+    logs: Logs,  # noqa: F811
+) -> None:
+    # Each vendor slower than the one before, every one failing: four later parts, one at a time.
+    # A collection after each part frees the parts sent, so the next can be a new object at a freed
+    # one's address: what tells the parts apart must not be their ids.
+    for step, name in enumerate(("segment", "ours", "zeotap", "nimriz")):
+        await stack.upstreams[name].faults(latency_ms=150 * step, corrupt={"kind": "html"})
+    raw = b""
+    headers = {**AUTH, "Accept": MULTIPART}
+    async with stack.client.stream("POST", "/graphql", json={"query": PER_WORKSPACE}, headers=headers) as response:
+        async for chunk in response.aiter_raw():
+            raw += chunk
+            gc.collect()
+    parts, rest = split_parts(raw)
+    assert rest == b"--\r\n"
+    later = [part for part in parts[1:] if part.get("incremental")]
+    assert len(later) == 4, "each workspace's part came alone"
+    pending = {p["id"]: p["path"] for p in parts[0]["pending"]}
+    for index, part in enumerate(later):
+        [entry] = part["incremental"]
+        [error] = entry["errors"]
+        assert error["path"] == [*pending[entry["id"]], "destinations"] == ["workspaces", index, "destinations"]
+        assert error["extensions"]["code"] == "UPSTREAM_ERROR"
+    [access] = logs.access()
+    assert access["error_codes"] == ["UPSTREAM_ERROR"] * 4
+
+
+async def test_a_deferred_failure_before_the_initial_part_is_sent_waits_for_its_own_part(stack: Stack) -> None:
+    # Deferred reads start with the initial part's: Ours' fails at once while the initial part still
+    # waits for Nimriz, whose call the deferred fragments share.
+    await stack.upstreams["nimriz"].faults(latency_ms=300)
+    await stack.upstreams["ours"].faults(corrupt={"kind": "html"})
+    query = """{
+      slow: destinations(first: 1, filter: {providers: [NIMRIZ]}) { nodes { id } }
+      workspaces { provider ... @defer { destinations(first: 5) { nodes { id } } } }
+    }"""
+    parts = await post_parts(stack.client, query)
+    [ours_call] = await stack.upstreams["ours"].calls()
+    [nimriz_call] = await stack.upstreams["nimriz"].calls()
+    assert ours_call["ended_at"] < nimriz_call["ended_at"]  # the deferred read did not wait
+    assert "errors" not in parts[0]
+    assert len(parts[0]["data"]["slow"]["nodes"]) == 1
+    pending = {p["id"]: p["path"] for p in parts[0]["pending"]}
+    errors = {
+        tuple(pending[entry["id"]]): [(e["path"], e["extensions"]["code"]) for e in entry.get("errors", ())]
+        for part in parts[1:]
+        for entry in part.get("incremental", ())
+    }
+    assert errors == {
+        ("workspaces", 0): [],
+        ("workspaces", 1): [(["workspaces", 1, "destinations"], "UPSTREAM_ERROR")],
+        ("workspaces", 2): [],
+        ("workspaces", 3): [],
+    }
 
 
 async def test_the_access_line_counts_the_errors_and_calls_of_every_part(

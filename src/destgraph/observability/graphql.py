@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Any
 
+from graphql import SubsequentIncrementalExecutionResult
 from strawberry.extensions import SchemaExtension
 
 from destgraph.adapters.accounting import CallAccounting
@@ -61,7 +62,9 @@ class OperationObserver(SchemaExtension):
         #: the QueryCost of this operation (it registers itself in its on_operation)
         self.priced: QueryCost | None = None
         self._streamed: list[str] = []
-        self._seen: set[int] = set()
+        #: the last whole result streamed: the one the operation ends with, counted already (a later
+        #: part passes once; held, not its id, since a part freed leaves its id to the next)
+        self._last_whole: Any = None
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
@@ -85,9 +88,9 @@ class OperationObserver(SchemaExtension):
     def on_stream_result(self, result: Any) -> Iterator[None]:
         """Each result a stream sends (after ErrorCodes gave its errors their codes)."""
         yield None
-        if id(result) not in self._seen:
-            self._seen.add(id(result))
-            self._streamed.extend(_codes(result))
+        if not isinstance(result, SubsequentIncrementalExecutionResult):
+            self._last_whole = result
+        self._streamed.extend(_codes(result))
 
     def _record(self, failed: bool, calls_before: int, seconds: float) -> OperationRecord:
         context = self.execution_context
@@ -99,7 +102,7 @@ class OperationObserver(SchemaExtension):
                 record.type = context.operation_type.value
         result = context.result
         codes = list(self._streamed)
-        if result is not None and id(result) not in self._seen:
+        if result is not None and result is not self._last_whole:
             codes.extend(_codes(result))
         if failed and not codes:
             codes = ["INTERNAL"]

@@ -27,6 +27,7 @@ from graphql import (
     GraphQLList,
     GraphQLNonNull,
     GraphQLSchema,
+    InitialIncrementalExecutionResult,
     ListValueNode,
     Node,
     ObjectValueNode,
@@ -409,12 +410,14 @@ class ErrorCodes(SchemaExtension):
 
     An answer in parts (@defer, @stream) carries errors in each part: the initial result's own, and
     a later part's in its incremental and completed entries. Each partial error goes with the part
-    whose entry holds its path (the last part takes any left).
+    whose entry holds its path (the last part takes any left), the initial result only those of
+    what it holds.
     """
 
     def __init__(self) -> None:
-        #: results already formatted (a streamed result may pass both hooks)
-        self._formatted: set[int] = set()
+        #: the last whole result formatted, which on_operation's end may be handed again (a later
+        #: part passes once). Held, not its id: a part sent and freed leaves its id to the next.
+        self._last_whole: Any = None
         #: how many of the context's partial errors were taken into an answer
         self._taken = 0
         #: partial errors of an answer in parts that no part has carried yet
@@ -446,9 +449,8 @@ class ErrorCodes(SchemaExtension):
             return False
 
     def _format(self, result: Any, *, with_partial: bool) -> None:
-        if result is None or id(result) in self._formatted:
+        if result is None or result is self._last_whole:
             return
-        self._formatted.add(id(result))
         context = self.execution_context.context
         request_id = getattr(context, "request_id", None)
         schema = getattr(self.execution_context.schema, "_schema", None)
@@ -457,10 +459,17 @@ class ErrorCodes(SchemaExtension):
         if isinstance(result, SubsequentIncrementalExecutionResult):
             self._format_part(result, request_id, schema)
             return
+        self._last_whole = result
         found = getattr(result, "errors", None) or []
         formatted = [to_graphql_error(e, request_id, schema=schema) for e in found]
         if with_partial:
-            formatted.extend(self._take_partial(request_id))
+            for error in self._take_partial(request_id):
+                # A deferred fragment or streamed item may fail before the initial result is sent:
+                # its error waits for the later part that carries what it is about.
+                if isinstance(result, InitialIncrementalExecutionResult) and not _holds(result.data, error.path):
+                    self._unplaced.append(error)
+                else:
+                    formatted.append(error)
         result.errors = formatted or None
 
     def _take_partial(self, request_id: str | None) -> list[GraphQLError]:
@@ -494,3 +503,15 @@ class ErrorCodes(SchemaExtension):
             else:
                 home.errors = [*(home.errors or ()), error]
         self._unplaced = unplaced
+
+
+def _holds(data: Any, path: list[str | int] | None) -> bool:
+    """Whether ``data`` holds the field or list item at ``path`` (an initial result leaves out what
+    comes in later parts). Paths index lists from 0 up."""
+    node = data
+    for key in path or ():
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            return False
+    return True

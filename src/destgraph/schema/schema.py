@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import strawberry
-from graphql import ExecutionResult, GraphQLError
+from graphql import ExecutionResult, GraphQLError, experimental_execute_incrementally
 from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules, SchemaExtension, ValidationCache
 from strawberry.schema.config import StrawberryConfig
@@ -79,6 +80,11 @@ class Schema(strawberry.Schema):
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         return None
+
+    def _get_execute_function(self) -> Callable[..., Any]:
+        # Deferred fragments and streamed items start with the initial part, not after it: a deferred
+        # vendor read then costs its own latency, not the initial part's and then its own.
+        return functools.partial(experimental_execute_incrementally, enable_early_execution=True)
 
 
 #: the partial-results rule, told to every client in the schema itself
