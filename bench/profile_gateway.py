@@ -36,6 +36,12 @@ WORKLOADS = {
   z: destinations(first: 40, filter: {providers: [ZEOTAP]}) { nodes { name typeKey enabled } } }""",
     "w3": """{ destinations(first: 40, filter: {providers: [SEGMENT]}) {
   nodes { name subscriptions { nodes { id name trigger enabled } } } } }""",
+    "w4": "{ "
+    + " ".join(
+        f"{p[0].lower()}: destinationTypes(provider: {p}, first: 100) {{ totalCount nodes {{ key label }} }}"
+        for p in ("SEGMENT", "OURS", "ZEOTAP", "NIMRIZ")
+    )
+    + " }",
 }
 
 
@@ -81,7 +87,12 @@ def _collections() -> dict[int, list[float]]:
 
 
 async def run(urls: dict[str, str], args: argparse.Namespace) -> Profiler | None:
-    app = create_app(_settings(urls, unlimited=True))
+    settings = _settings(urls, unlimited=True)
+    if args.no_catalog_cache:  # as the suite runs it: every catalog read goes upstream
+        settings = settings.model_copy(
+            update={"gateway": settings.gateway.model_copy(update={"catalog_ttl_seconds": 0})}
+        )
+    app = create_app(settings)
     _collector(args.gc)
     stats = _collections() if args.gc_stats else None
     headers = {"Authorization": f"Bearer {API_KEY}", "Cache-Control": "no-cache"}
@@ -130,6 +141,8 @@ def main() -> None:
     parser.add_argument("--no-profile", dest="profile", action="store_false")
     parser.add_argument("--html")
     parser.add_argument("--all", action="store_true", help="show library frames too")
+    parser.add_argument("--no-catalog-cache", action="store_true", help="catalog_ttl_seconds = 0, as the suite")
+    parser.add_argument("--flat", action="store_true", help="each function by its own time, not the call tree")
     parser.add_argument("--gc", help="the collector's thresholds (young,middle,old) or off; default: as serve tunes it")
     parser.add_argument("--gc-stats", action="store_true", help="print what the collector did")
     parser.add_argument("--chars", type=int, default=12000)
@@ -140,7 +153,7 @@ def main() -> None:
         if args.html:
             with open(args.html, "w") as out:
                 out.write(profiler.output_html())
-        print(profiler.output_text(unicode=False, color=False, show_all=args.all)[: args.chars])
+        print(profiler.output_text(unicode=False, color=False, show_all=args.all, flat=args.flat)[: args.chars])
 
 
 if __name__ == "__main__":
