@@ -1,4 +1,4 @@
-"""The work a repeated read does once, counted (never timed): parsing, catalog entries, cursors.
+"""The work a repeated read does once, counted (never timed): parsing, catalogs, settings, cursors.
 
 Each of these once cost a share of every request's CPU (bench/RESULTS.md, "Levers"): a document
 parsed anew per request, every Segment destination's embedded catalog entry validated and built
@@ -12,10 +12,13 @@ from typing import Any
 import pytest
 from graphql.language import parser as graphql_parser
 
+import destgraph.adapters.ours.catalog as ours_catalog
+import destgraph.adapters.ours.shapes as ours_shapes
 import destgraph.adapters.segment.catalog as segment_catalog
 import destgraph.adapters.segment.shapes as segment_shapes
 import destgraph.services.pagination as pagination
-from tests.schema.conftest import Stack
+from destgraph.schema.types import catalog as catalog_types
+from tests.schema.conftest import Stack, build_stack, close_stack
 
 SEGMENT_PAGE = "{ destinations(first: 40, filter: {providers: [SEGMENT]}) { nodes { name typeKey enabled } } }"
 
@@ -51,7 +54,7 @@ async def test_each_distinct_segment_catalog_entry_is_validated_and_built_once(
     stack: Stack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     validated = _counting(monkeypatch, segment_shapes.Metadata, "model_validate")
-    built = _counting(monkeypatch, segment_catalog, "_build")
+    built = _counting(monkeypatch, segment_catalog.destination_type, "_build")
     first = await stack.query(SEGMENT_PAGE, fresh=True)
     nodes = first["data"]["destinations"]["nodes"]
     distinct = {node["typeKey"] for node in nodes}
@@ -64,6 +67,35 @@ async def test_each_distinct_segment_catalog_entry_is_validated_and_built_once(
     second = await stack.query(SEGMENT_PAGE, fresh=True)
     assert second["data"] == first["data"]
     assert (len(validated), len(built)) == before
+
+
+async def test_an_uncached_catalog_is_read_every_time_and_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    uncached = await build_stack(catalog_ttl_seconds=0)
+    try:
+        query = "{ destinationTypes(provider: OURS, first: 100) { totalCount nodes { key label } } }"
+        first = await uncached.query(query, fresh=True)
+        rows = first["data"]["destinationTypes"]["totalCount"]
+        validated = _counting(monkeypatch, ours_shapes.DestinationTypeRow, "model_validate")
+        built = _counting(monkeypatch, ours_catalog.destination_type, "_build")
+        stored = _counting(monkeypatch, uncached.app.state.gateway.state.cache, "set")
+        await uncached.clear_calls()
+        for _ in range(3):
+            assert (await uncached.query(query, fresh=True))["data"] == first["data"]
+        assert rows > 50
+        assert await uncached.total_calls() == 3  # read fresh, and no catalog kept: the list each time
+        assert (validated, built, stored) == ([], [], [])  # the same rows: neither parsed nor built again
+    finally:
+        await close_stack(uncached)
+
+
+async def test_a_type_s_settings_are_made_only_when_asked_for(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+    made = _counting(monkeypatch, catalog_types.SettingDefinition, "from_domain")
+    query = "{ destinationTypes(provider: OURS, first: 100) { nodes { key label %s } } }"
+    plain = await stack.query(query % "")
+    assert len(plain["data"]["destinationTypes"]["nodes"]) > 50 and made == []
+    with_settings = await stack.query(query % "settings { key }")
+    settings = [s for node in with_settings["data"]["destinationTypes"]["nodes"] for s in node["settings"]]
+    assert len(made) == len(settings) > 0
 
 
 async def test_an_entry_segment_changed_is_validated_anew(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,7 +12,7 @@ Messages name the fields at fault and never the values (a value can be a secret)
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -24,6 +24,7 @@ from destgraph.domain.models import RejectedRow
 from destgraph.errors import UpstreamProtocolError
 
 Shape = TypeVar("Shape", bound=BaseModel)
+Built = TypeVar("Built")
 
 
 class VendorShape(BaseModel):
@@ -66,6 +67,29 @@ class ParsedByContent(Generic[Shape]):
         else:
             self._parsed.move_to_end(content)
         return found
+
+
+class BuiltOnce(Generic[Shape, Built]):
+    """What ``build`` makes of a parsed model, kept by the model's identity. ParsedByContent
+    answers the same model for the same content, so each distinct content is built once, until
+    ``maximum`` other models push it out. The model is held beside what was built from it, so its
+    id is never another's meanwhile."""
+
+    def __init__(self, build: Callable[[Shape], Built], *, maximum: int) -> None:
+        self._build = build
+        self._maximum = maximum
+        self._built: OrderedDict[int, tuple[Shape, Built]] = OrderedDict()
+
+    def __call__(self, model: Shape) -> Built:
+        found = self._built.get(id(model))
+        if found is not None and found[0] is model:
+            self._built.move_to_end(id(model))
+            return found[1]
+        built = self._build(model)
+        self._built[id(model)] = (model, built)
+        if len(self._built) > self._maximum:
+            self._built.popitem(last=False)
+        return built
 
 
 def parse(shape: type[Shape], data: Any, context: CallContext, *, what: str) -> Shape:

@@ -50,6 +50,8 @@ class CatalogCache:
         TTL (the same built type, see adapters/segment/catalog.py) is in the store still, so it
         costs no store round trip. Were it gone all the same, a lookup would cost one catalog call.
         """
+        if self._ttl <= 0:
+            return  # nothing is kept: encoding the types for the store would be work for nothing
         now = time.monotonic()
         for destination_type in {t.key: t for t in destination_types}.values():
             key = _type_key(workspace, destination_type.key)
@@ -78,6 +80,8 @@ class CatalogCache:
 
     async def _refresh(self, workspace: str, fetch: Fetch) -> dict[str, DestinationType]:
         types = {t.key: t for t in await fetch()}
+        if self._ttl <= 0:
+            return types
         version = uuid.uuid4().hex
         stored = {"version": version, "types": [to_json(t) for t in types.values()]}
         await self._store.set(_list_key(workspace), stored, ttl_seconds=self._ttl)

@@ -94,8 +94,7 @@ class OursAdapter(BaseAdapter):
         context = self.context("list_destination_types")
         page = parse(shapes.TypeList, body, context, what="the type list")
         types = [
-            destination_type(parse(shapes.DestinationTypeRow, row, context, what="a destination type"))
-            for row in page.entities
+            destination_type(shapes.type_rows.parse(row, context, what="a destination type")) for row in page.entities
         ]
         return types + read_only_types()
 

@@ -7,6 +7,7 @@ existing destinations can have) are added with ``creatable: false``.
 from __future__ import annotations
 
 from destgraph.adapters.ours import shapes
+from destgraph.adapters.shapes import BuiltOnce
 from destgraph.domain.models import DestinationType, Provider, SettingDefinition, SettingType, TypeStatus
 
 #: readable through the API but refused by POST (the OpenAPI document's read enum minus its create enum)
@@ -129,7 +130,7 @@ _KINDS = {
 }
 
 
-def destination_type(row: shapes.DestinationTypeRow) -> DestinationType:
+def _build(row: shapes.DestinationTypeRow) -> DestinationType:
     return DestinationType(
         provider=Provider.OURS,
         key=row.id,
@@ -159,3 +160,8 @@ def _setting(descriptor: shapes.SettingDescriptor) -> SettingDefinition:
         description=descriptor.sublabel or (descriptor.label if kind is SettingType.ALERT else None),
         choices=tuple(o.value for o in descriptor.options) if descriptor.options else None,
     )
+
+
+#: A type list row as a destination type: the list is read whole on every catalog refresh, and
+#: the shapes answer the same row object for the same content (shapes.type_rows), so each is built once.
+destination_type = BuiltOnce(_build, maximum=512)

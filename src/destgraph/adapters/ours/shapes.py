@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from destgraph.adapters.shapes import VendorShape
+from destgraph.adapters.shapes import ParsedByContent, VendorShape
 
 
 class Pagination(VendorShape):
@@ -54,6 +54,10 @@ class DestinationTypeRow(VendorShape):
     label: str | None = None
     status: str | None = None
     settings: list[SettingDescriptor] = []
+
+
+#: each distinct type row validated once: the whole list comes again on every catalog refresh
+type_rows = ParsedByContent(DestinationTypeRow, maximum=512)
 
 
 class TypeList(VendorShape):

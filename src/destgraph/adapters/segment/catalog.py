@@ -7,10 +7,10 @@ options are recognised by their description.
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from typing import Any
 
 from destgraph.adapters.segment import shapes
+from destgraph.adapters.shapes import BuiltOnce
 from destgraph.domain.models import (
     ActionDefinition,
     DestinationType,
@@ -45,29 +45,6 @@ _FIELD_TYPES = {
 _STATUSES = {"PUBLIC": TypeStatus.AVAILABLE, "DEPRECATED": TypeStatus.DEPRECATED}
 _SECRET_HINT = re.compile(r"\bsecret\b|treated as a password|api key", re.I)
 _READ_ONLY_HINT = re.compile(r"read-only|read only", re.I)
-
-
-#: the most catalog entries whose types are kept built (Segment's catalog has about 500)
-BUILT_TYPES_MAXIMUM = 1024
-#: built types by the identity of their entry, which each holds (so an id is never reused meanwhile)
-_built: OrderedDict[int, tuple[shapes.Metadata, DestinationType]] = OrderedDict()
-
-
-def destination_type(metadata: shapes.Metadata) -> DestinationType:
-    """A catalog entry as a destination type keyed by its slug.
-
-    Every destination of a list embeds its type's whole entry, and the shapes answer the same
-    entry object for the same content (shapes.Destination.metadata): its type is built once.
-    """
-    found = _built.get(id(metadata))
-    if found is not None and found[0] is metadata:
-        _built.move_to_end(id(metadata))
-        return found[1]
-    built = _build(metadata)
-    _built[id(metadata)] = (metadata, built)
-    if len(_built) > BUILT_TYPES_MAXIMUM:
-        _built.popitem(last=False)
-    return built
 
 
 def _build(metadata: shapes.Metadata) -> DestinationType:
@@ -131,3 +108,9 @@ def _choices(choices: Any) -> tuple[str, ...] | None:
     if not isinstance(choices, list):
         return None
     return tuple(str(c.get("value", c) if isinstance(c, dict) else c) for c in choices)
+
+
+#: A catalog entry as a destination type keyed by its slug. Every destination of a list embeds its
+#: type's whole entry, and the shapes answer the same entry object for the same content
+#: (shapes.catalog_entries): its type is built once. Segment's catalog has about 500 entries.
+destination_type = BuiltOnce(_build, maximum=1024)

@@ -101,13 +101,30 @@ class DestinationType(Node):
     creatable: bool = strawberry.field(
         description="False for types the vendor's API will not create (Ours warehouse and cloud-storage types)."
     )
-    settings: list[SettingDefinition] = strawberry.field(
+    workspace_key: strawberry.Private[str]
+    #: the catalog entry: settings and actions are built from it only when a query selects them
+    domain: strawberry.Private[models.DestinationType]
+
+    # strawberry.field() given only keywords is typed as returning Any, whatever it decorates.
+    @strawberry.field(  # type: ignore[untyped-decorator]
         description="The settings a destination of this type takes, in the vendor's order."
     )
-    actions: list[ActionDefinition] = strawberry.field(
+    def settings(self) -> list[SettingDefinition]:
+        return [SettingDefinition.from_domain(s) for s in self.domain.settings]
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
         description="The actions its subscriptions can run (Segment actions, Nimriz action types); empty where it has none."
     )
-    workspace_key: strawberry.Private[str]
+    def actions(self) -> list[ActionDefinition]:
+        return [
+            ActionDefinition(
+                key=a.key,
+                name=a.name,
+                description=a.description,
+                fields=[SettingDefinition.from_domain(f) for f in a.fields],
+            )
+            for a in self.domain.actions
+        ]
 
     # strawberry.field() given only keywords is typed as returning Any, whatever it decorates.
     @strawberry.field(  # type: ignore[untyped-decorator]
@@ -129,16 +146,7 @@ class DestinationType(Node):
             status=t.status,
             categories=list(t.categories),
             creatable=t.creatable,
-            settings=[SettingDefinition.from_domain(s) for s in t.settings],
-            actions=[
-                ActionDefinition(
-                    key=a.key,
-                    name=a.name,
-                    description=a.description,
-                    fields=[SettingDefinition.from_domain(f) for f in a.fields],
-                )
-                for a in t.actions
-            ],
+            domain=t,
         )
 
 
