@@ -156,6 +156,50 @@ async def test_delete_and_its_dry_run(stack: Stack, provider: str) -> None:
     assert await stack.stored(VENDOR[provider], created["nativeId"]) is None
 
 
+BARE_DELETE = """
+mutation($input: DeleteDestinationInput!) {
+  deleteDestination(input: $input) { deletedId ... on DeleteDestinationPayload { userErrors { field code } } }
+}"""
+
+
+@pytest.mark.parametrize("provider", list(CREATES))
+async def test_a_delete_not_asked_for_its_changes_is_one_call_and_a_repeat_is_not_found(
+    stack: Stack, provider: str
+) -> None:
+    created = (await _create(stack, provider))["destination"]
+    await stack.clear_calls()
+    done = (await stack.data(BARE_DELETE, {"input": {"id": created["id"]}}))["deleteDestination"]
+    assert done == {"deletedId": created["id"], "userErrors": []}
+    [call] = await stack.upstreams[VENDOR[provider]].calls()
+    assert call["method"] == "DELETE"
+    assert await stack.stored(VENDOR[provider], created["nativeId"]) is None
+    again = (await stack.data(BARE_DELETE, {"input": {"id": created["id"]}}))["deleteDestination"]
+    assert again == {"deletedId": None, "userErrors": [{"field": ["input", "id"], "code": "NOT_FOUND"}]}
+
+
+async def test_a_refused_one_call_delete_still_names_what_uses_the_destination(stack: Stack) -> None:
+    zeotap = stack.upstreams["zeotap"].control
+    headers = {"Authorization": "Bearer emulator-token", "X-Workspace-ID": "ws-demo"}
+    used = (await zeotap.get("/api/v1/workspaces/ws-demo/syncs", headers=headers)).json()[0]["destination_id"]
+    target = next(n for n in await stack.destinations_of("ZEOTAP") if n["nativeId"] == used)
+    await stack.clear_calls()
+    payload = (await stack.data(BARE_DELETE, {"input": {"id": target["id"]}}))["deleteDestination"]
+    assert payload == {"deletedId": None, "userErrors": [{"field": ["input", "id"], "code": "IN_USE"}]}
+    calls = [(c["method"], c["path"].rsplit("/", 1)[-1]) for c in await stack.upstreams["zeotap"].calls()]
+    # the refused DELETE, then the syncs that explain it: no read of the destination before
+    assert calls == [("DELETE", used), ("GET", "syncs"), ("GET", "audience-syncs")]
+
+
+async def test_changes_asked_for_in_a_fragment_are_read_before_the_delete(stack: Stack) -> None:
+    created = (await _create(stack, "OURS"))["destination"]
+    await stack.clear_calls()
+    query = """mutation($input: DeleteDestinationInput!) { deleteDestination(input: $input) { ...Done } }
+    fragment Done on DeleteDestinationPayload { deletedId changes { field } }"""
+    done = (await stack.data(query, {"input": {"id": created["id"]}}))["deleteDestination"]
+    assert done["deletedId"] == created["id"] and done["changes"][0]["field"] == ["destination"]
+    assert [c["method"] for c in await stack.upstreams["ours"].calls()] == ["GET", "DELETE"]
+
+
 async def test_zeotap_refuses_deleting_a_destination_in_use(stack: Stack) -> None:
     control = stack.upstreams["zeotap"].control
     listed = await control.get(

@@ -23,6 +23,7 @@ from destgraph.domain.models import (
     Destination,
     DestinationField,
     DestinationPage,
+    DestinationRef,
     DestinationSubscription,
     DestinationType,
     JSONObject,
@@ -183,18 +184,18 @@ class BaseAdapter:
             raise found
         return found if found is not None and patch_shows(found, patch) else None
 
-    async def delete_reconciled(self, current: Destination, path: str) -> None:
+    async def delete_reconciled(self, ref: DestinationRef, path: str) -> None:
         """DELETE ``path``; when its reply is lost, the destination gone is what tells it was applied."""
 
         async def delete() -> bool:
             await self.upstream.send_json("DELETE", path, operation="delete_destination")
             return True
 
-        await self.reconciled(delete, lambda: self.read_back_delete(current), "delete_destination")
+        await self.reconciled(delete, lambda: self.read_back_delete(ref), "delete_destination")
 
-    async def read_back_delete(self, current: Destination) -> bool | None:
+    async def read_back_delete(self, ref: DestinationRef) -> bool | None:
         """True when the destination is gone; None while it is still there."""
-        [found] = await self.get_destinations([current.native_id], fresh=True)
+        [found] = await self.get_destinations([ref.native_id], fresh=True)
         if isinstance(found, UpstreamError):
             raise found
         return True if found is None else None
@@ -264,7 +265,7 @@ class BaseAdapter:
     async def probe(self) -> None:
         raise NotImplementedError
 
-    async def delete_blockers(self, destination: Destination) -> list[str]:
+    async def delete_blockers(self, ref: DestinationRef) -> list[str]:
         return []
 
     # -- checks -----------------------------------------------------------------------------------
@@ -305,7 +306,7 @@ class BaseAdapter:
     async def update_destination(self, current: Destination, patch: DestinationPatch) -> Destination:
         raise self._unsupported("destination updates through its API")
 
-    async def delete_destination(self, current: Destination) -> None:
+    async def delete_destination(self, ref: DestinationRef) -> None:
         raise self._unsupported("destination deletion through its API")
 
     async def create_subscription(self, destination: Destination, draft: SubscriptionDraft) -> DestinationSubscription:

@@ -33,6 +33,7 @@ from destgraph.domain.models import (
     Destination,
     DestinationField,
     DestinationPage,
+    DestinationRef,
     DestinationSubscription,
     DestinationType,
     JSONObject,
@@ -124,7 +125,7 @@ class VendorAdapter(Protocol):
         """The cheapest authenticated call, for health checks; raises UpstreamError on failure."""
         ...
 
-    async def delete_blockers(self, destination: Destination) -> list[str]:
+    async def delete_blockers(self, ref: DestinationRef) -> list[str]:
         """What the vendor would refuse a delete for (objects still using the destination)."""
         ...
 
@@ -176,7 +177,9 @@ class VendorAdapter(Protocol):
 
     async def update_destination(self, current: Destination, patch: DestinationPatch) -> Destination: ...
 
-    async def delete_destination(self, current: Destination) -> None: ...
+    async def delete_destination(self, ref: DestinationRef) -> None:
+        """The DELETE; a destination the vendor does not have is UpstreamNotFound."""
+        ...
 
     async def create_subscription(
         self, destination: Destination, draft: SubscriptionDraft

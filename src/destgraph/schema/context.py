@@ -7,6 +7,7 @@ from typing import Any, TypeAlias
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.types.nodes import SelectedField
 
 from destgraph.adapters.scope import CallScope
 from destgraph.errors import DestgraphError
@@ -48,4 +49,18 @@ def path_of(info: Info) -> tuple[str | int, ...]:
     return tuple(info.path.as_list())
 
 
-__all__ = ["Context", "GraphQLError", "Info", "path_of"]
+def selects(info: Info, name: str) -> bool:
+    """Whether the query asks for ``name`` (a GraphQL field name) directly under this field, in any
+    fragment. A field under @skip or @include counts as asked for: the answer may need it."""
+    pending = [selection for field in info.selected_fields for selection in field.selections]
+    while pending:
+        selection = pending.pop()
+        if isinstance(selection, SelectedField):
+            if selection.name == name:
+                return True
+        else:  # a fragment: its fields are this field's too
+            pending.extend(selection.selections)
+    return False
+
+
+__all__ = ["Context", "GraphQLError", "Info", "path_of", "selects"]

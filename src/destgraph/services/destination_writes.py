@@ -18,7 +18,7 @@ from destgraph.domain.models import Destination, DestinationRef, DestinationType
 from destgraph.domain.problems import ProblemCode, Problems
 from destgraph.domain.secrets import is_masked
 from destgraph.domain.writes import DestinationDraft, DestinationPatch, SettingsChange, SubscriptionDraft
-from destgraph.errors import NotFoundError, UpstreamConflict, UpstreamError
+from destgraph.errors import InvalidInputError, NotFoundError, UpstreamConflict, UpstreamError, UpstreamNotFound
 from destgraph.services import catalog, rejections
 from destgraph.services import changes as plan
 from destgraph.services.gateway import Session
@@ -336,7 +336,10 @@ def _settings_change(
 # -- delete -----------------------------------------------------------------------------------------
 
 
-async def delete_destination(session: Session, id: str, *, dry_run: bool) -> WriteResult:
+async def delete_destination(session: Session, id: str, *, dry_run: bool, describe: bool = True) -> WriteResult:
+    """``describe``: the caller wants the changes, field by field, which only a read of the destination
+    can tell; without it (and without dry_run) the delete is its one call, and the vendor's 404 is
+    what tells a destination that is not there."""
     session.principal.require("write")
     result = WriteResult()
     ref = destination_ref(session, id, result.problems)
@@ -344,32 +347,35 @@ async def delete_destination(session: Session, id: str, *, dry_run: bool) -> Wri
         return result
     adapter = session.adapter(ref.workspace)
     async with adapter.serialized(ref.native_id, "delete_destination"):
-        current = await read_current(adapter, ref, result.problems)
-        if current is None:
-            return result
-        if dry_run:
-            # no write to refuse it: what would block the delete is read (Zeotap: its syncs)
-            blockers = await adapter.delete_blockers(current)
-            if blockers:
-                result.problems.add((*INPUT, "id"), in_use(blockers), ProblemCode.IN_USE)
-            else:
-                result.changes = plan.for_delete(current)
-            return result
-        result.changes = plan.for_delete(current)
-        if await rejections.attempt(result.problems, _deleted(adapter, current), at=(*INPUT, "id")) is None:
+        if dry_run or describe:
+            current = await read_current(adapter, ref, result.problems)
+            if current is None:
+                return result
+            if dry_run:
+                # no write to refuse it: what would block the delete is read (Zeotap: its syncs)
+                blockers = await adapter.delete_blockers(ref)
+                if blockers:
+                    result.problems.add((*INPUT, "id"), in_use(blockers), ProblemCode.IN_USE)
+                else:
+                    result.changes = plan.for_delete(current)
+                return result
+            result.changes = plan.for_delete(current)
+        if await rejections.attempt(result.problems, _deleted(adapter, ref), at=(*INPUT, "id")) is None:
             result.changes = []
             return result
     result.deleted_id = id
     return result
 
 
-async def _deleted(adapter: VendorAdapter, current: Destination) -> bool:
+async def _deleted(adapter: VendorAdapter, ref: DestinationRef) -> bool:
     """The delete; a vendor that refuses it while objects use the destination (409) is asked which,
     only then: a delete that goes through costs no reads of what might have blocked it."""
     try:
-        await adapter.delete_destination(current)
+        await adapter.delete_destination(ref)
+    except UpstreamNotFound:
+        raise InvalidInputError("no such destination", field=(*INPUT, "id"), code=ProblemCode.NOT_FOUND) from None
     except UpstreamConflict as refused:
-        blockers = await adapter.delete_blockers(current)
+        blockers = await adapter.delete_blockers(ref)
         if not blockers:
             raise
         raise UpstreamConflict(

@@ -150,8 +150,8 @@ class NimrizAdapter(BaseAdapter):
             "update_destination",
         )
 
-    async def delete_destination(self, current: Destination) -> None:
-        await self.delete_reconciled(current, f"{DESTINATIONS}/{current.native_id}")
+    async def delete_destination(self, ref: DestinationRef) -> None:
+        await self.delete_reconciled(ref, f"{DESTINATIONS}/{ref.native_id}")
 
     async def create_subscription(self, destination: Destination, draft: SubscriptionDraft) -> DestinationSubscription:
         """The new action appended to the destination's actions, the whole list PUT back."""

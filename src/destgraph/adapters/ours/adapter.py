@@ -177,9 +177,9 @@ class OursAdapter(BaseAdapter):
 
         return await self.reconciled(patch_it, lambda: self.read_back_update(current, patch), "update_destination")
 
-    async def delete_destination(self, current: Destination) -> None:
+    async def delete_destination(self, ref: DestinationRef) -> None:
         # Ours answers the bare JSON boolean true.
-        await self.delete_reconciled(current, f"/rest/v1/destinations/{current.native_id}")
+        await self.delete_reconciled(ref, f"/rest/v1/destinations/{ref.native_id}")
 
     def _answered(self, body: Any, operation: str) -> Destination:
         """A bare destination object, as get, create and update answer."""

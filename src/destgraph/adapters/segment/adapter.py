@@ -209,8 +209,8 @@ class SegmentAdapter(BaseAdapter):
 
         return await self.reconciled(patch_it, lambda: self.read_back_update(current, patch), "update_destination")
 
-    async def delete_destination(self, current: Destination) -> None:
-        await self.delete_reconciled(current, f"/destinations/{current.native_id}")
+    async def delete_destination(self, ref: DestinationRef) -> None:
+        await self.delete_reconciled(ref, f"/destinations/{ref.native_id}")
 
     async def create_subscription(self, destination: Destination, draft: SubscriptionDraft) -> DestinationSubscription:
         body = writes.subscription_body(draft, path=("input", "subscription"))

@@ -136,11 +136,11 @@ class ZeotapAdapter(BaseAdapter):
 
         return await self.reconciled(put, lambda: self.read_back_update(current, patch), "update_destination")
 
-    async def delete_destination(self, current: Destination) -> None:
+    async def delete_destination(self, ref: DestinationRef) -> None:
         # A 409 (syncs still reference it) comes out as UpstreamConflict: the services call it IN_USE.
-        await self.delete_reconciled(current, f"{self._base}/{current.native_id}")
+        await self.delete_reconciled(ref, f"{self._base}/{ref.native_id}")
 
-    async def delete_blockers(self, destination: Destination) -> list[str]:
+    async def delete_blockers(self, ref: DestinationRef) -> list[str]:
         """The reverse-ETL and audience syncs referencing the destination, of any status (Zeotap's 409)."""
         blockers = []
         for collection, what in (("syncs", "reverse ETL sync"), ("audience-syncs", "audience sync")):
@@ -150,7 +150,7 @@ class ZeotapAdapter(BaseAdapter):
                 raise self.protocol_error(f"answered the {what} list with something other than an array")
             context = self.context(f"list_{collection.replace('-', '_')}")
             syncs = [parse(shapes.Sync, row, context, what=f"a {what}") for row in rows]
-            blockers += [f"{what} {s.name!r} ({s.id})" for s in syncs if s.destination_id == destination.native_id]
+            blockers += [f"{what} {s.name!r} ({s.id})" for s in syncs if s.destination_id == ref.native_id]
         return blockers
 
     # -- connection tests -------------------------------------------------------------------------

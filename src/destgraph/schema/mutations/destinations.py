@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from destgraph.schema.context import Info
+from destgraph.schema.context import Info, selects
 from destgraph.schema.types.destination import Destination
 from destgraph.schema.types.payloads import CreateDestinationPayload, DeleteDestinationPayload, UpdateDestinationPayload
 from destgraph.schema.types.writes import (
@@ -97,14 +97,19 @@ class DestinationMutations:
 
     @strawberry.mutation(  # type: ignore[untyped-decorator]  # typed as returning Any, as above
         description="Delete a destination. A delete whose reply was lost is read back and reported done; a repeat "
-        "of a done delete answers a NOT_FOUND userError. Needs the write scope."
+        "of a done delete answers a NOT_FOUND userError. It is one call to the vendor; asking for changes, or "
+        "dryRun, reads the destination first. Needs the write scope."
     )
     async def delete_destination(
         self,
         info: Info,
         input: Annotated[DeleteDestinationInput, strawberry.argument(description="The destination to delete.")],
     ) -> DeleteDestinationPayload:
-        result = await writes.delete_destination(info.context.session, input.id, dry_run=bool(input.dry_run))
+        # the changes are what the destination held: read for a caller that asks for them
+        describe = selects(info, "changes")
+        result = await writes.delete_destination(
+            info.context.session, input.id, dry_run=bool(input.dry_run), describe=describe
+        )
         return DeleteDestinationPayload(
             deleted_id=strawberry.ID(result.deleted_id) if result.deleted_id else None,
             changes=[FieldChange.from_domain(c) for c in result.changes],
