@@ -143,9 +143,11 @@ async def test_an_update_whose_reply_is_lost_reports_what_the_vendor_holds(
     stored = await stack.stored(VENDOR[provider], destination["nativeId"])
     assert stored is not None and stored["name"] == change["name"]
     assert first["destination"]["name"] == again["destination"]["name"] == change["name"]
-    # One write, its reply lost; the repeat found nothing left to do.
+    # One write, its reply lost and read back. The repeat is a write of the same name where the vendor's
+    # update merges (a rename needs no read first); at Nimriz, which must read, it finds nothing to do.
     writes = await applied_writes(stack, provider, UPDATE_METHOD[provider])
-    assert [c["after_commit"] for c in writes] == [FAULTS[fault]["kind"]]
+    repeat = [] if provider == "NIMRIZ" else [None]
+    assert [c["after_commit"] for c in writes] == [FAULTS[fault]["kind"], *repeat]
 
 
 @pytest.mark.parametrize("fault", FAULTS)

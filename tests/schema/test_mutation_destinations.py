@@ -200,6 +200,64 @@ async def test_changes_asked_for_in_a_fragment_are_read_before_the_delete(stack:
     assert [c["method"] for c in await stack.upstreams["ours"].calls()] == ["GET", "DELETE"]
 
 
+RENAME = """
+mutation($input: UpdateDestinationInput!) {
+  updateDestination(input: $input) { destination { nativeId name enabled } userErrors { field code } }
+}"""
+
+
+@pytest.mark.parametrize("provider", list(CREATES))
+async def test_a_rename_not_asked_for_its_changes_reads_only_where_the_vendor_replaces(
+    stack: Stack, provider: str
+) -> None:
+    created = (await _create(stack, provider))["destination"]
+    await stack.clear_calls()
+    done = (await stack.data(RENAME, {"input": {"id": created["id"], "name": "Renamed"}}))["updateDestination"]
+    assert done == {
+        "destination": {"nativeId": created["nativeId"], "name": "Renamed", "enabled": True},
+        "userErrors": [],
+    }
+    assert (await stack.stored(VENDOR[provider], created["nativeId"]))["name"] == "Renamed"
+    methods = [c["method"] for c in await stack.upstreams[VENDOR[provider]].calls()]
+    # Nimriz's PUT replaces the action list, which must be read to be sent back
+    assert methods == {"SEGMENT": ["PATCH"], "OURS": ["PATCH"], "ZEOTAP": ["PUT"], "NIMRIZ": ["GET", "PUT"]}[provider]
+
+
+@pytest.mark.parametrize("provider", ["SEGMENT", "OURS", "ZEOTAP"])
+async def test_a_rename_of_a_destination_the_vendor_lacks_is_not_found(stack: Stack, provider: str) -> None:
+    created = (await _create(stack, provider))["destination"]
+    await stack.data(BARE_DELETE, {"input": {"id": created["id"]}})
+    renamed = (await stack.data(RENAME, {"input": {"id": created["id"], "name": "Gone"}}))["updateDestination"]
+    assert renamed == {"destination": None, "userErrors": [{"field": ["input", "id"], "code": "NOT_FOUND"}]}
+
+
+async def test_a_rename_that_asks_for_its_changes_or_holds_a_version_reads_first(stack: Stack) -> None:
+    created = (await _create(stack, "OURS"))["destination"]
+    await stack.clear_calls()
+    told = (await stack.data(UPDATE, {"input": {"id": created["id"], "name": "Told"}}))["updateDestination"]
+    assert [c for c in told["changes"] if c["field"] == ["name"]] == [
+        {"field": ["name"], "before": created["name"], "after": "Told"}
+    ]
+    assert [c["method"] for c in await stack.upstreams["ours"].calls()] == ["GET", "PATCH"]
+    await stack.clear_calls()
+    held = {"id": created["id"], "name": "Held", "expectedVersion": "not-the-version"}
+    refused = (await stack.data(RENAME, {"input": held}))["updateDestination"]
+    assert [e["code"] for e in refused["userErrors"]] == ["CONFLICT"]
+    assert [c["method"] for c in await stack.upstreams["ours"].calls()] == ["GET"]
+
+
+async def test_enabled_alone_at_zeotap_writes_nothing_it_need_not(stack: Stack) -> None:
+    created = (await _create(stack, "ZEOTAP"))["destination"]
+    await stack.clear_calls()
+    kept = (await stack.data(RENAME, {"input": {"id": created["id"], "enabled": True}}))["updateDestination"]
+    assert kept["userErrors"] == [] and kept["destination"]["name"] == created["name"]
+    # Zeotap has no enabled flag: nothing to send, so the destination is read to be answered
+    assert [c["method"] for c in await stack.upstreams["zeotap"].calls()] == ["GET"]
+    refused = (await stack.data(RENAME, {"input": {"id": created["id"], "enabled": False}}))["updateDestination"]
+    assert [(e["field"], e["code"]) for e in refused["userErrors"]] == [(["input", "enabled"], "UNSUPPORTED")]
+    assert [c["method"] for c in await stack.upstreams["zeotap"].calls()] == ["GET"]
+
+
 async def test_zeotap_refuses_deleting_a_destination_in_use(stack: Stack) -> None:
     control = stack.upstreams["zeotap"].control
     listed = await control.get(

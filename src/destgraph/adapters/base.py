@@ -70,6 +70,9 @@ class BaseAdapter:
     page_size_maximum: ClassVar[int | None] = None
     #: type key -> vendor-neutral service slug, for every type of the vendor (adapters/<vendor>/services.py)
     services: ClassVar[Mapping[str, str]] = {}
+    #: whether a change of name or enabled alone can be written without reading the destination
+    #: first: the vendor's update merges the fields it is given (update_unread)
+    updates_unread: ClassVar[bool] = False
 
     def __init__(self, upstream: RequestUpstream, locks: LockPort) -> None:
         self.upstream = upstream
@@ -177,9 +180,9 @@ class BaseAdapter:
         """The subscription ``draft`` created on ``destination``, if the vendor shows it."""
         raise self._unsupported("subscriptions")
 
-    async def read_back_update(self, current: Destination, patch: DestinationPatch) -> Destination | None:
+    async def read_back_update(self, ref: DestinationRef, patch: DestinationPatch) -> Destination | None:
         """The destination as now held, if ``patch`` shows in it; else None."""
-        [found] = await self.get_destinations([current.native_id], fresh=True)
+        [found] = await self.get_destinations([ref.native_id], fresh=True)
         if isinstance(found, UpstreamError):
             raise found
         return found if found is not None and patch_shows(found, patch) else None
@@ -305,6 +308,9 @@ class BaseAdapter:
 
     async def update_destination(self, current: Destination, patch: DestinationPatch) -> Destination:
         raise self._unsupported("destination updates through its API")
+
+    async def update_unread(self, ref: DestinationRef, patch: DestinationPatch) -> Destination | None:
+        raise self._unsupported("updates that need nothing read first")
 
     async def delete_destination(self, ref: DestinationRef) -> None:
         raise self._unsupported("destination deletion through its API")

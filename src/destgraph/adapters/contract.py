@@ -74,6 +74,8 @@ class VendorAdapter(Protocol):
     capabilities: ClassVar[Capabilities]
     #: the largest page one list call returns; None: one call always answers the whole list
     page_size_maximum: ClassVar[int | None]
+    #: whether a change of name or enabled alone can be written without reading the destination first
+    updates_unread: ClassVar[bool]
 
     @property
     def workspace(self) -> WorkspaceConfig: ...
@@ -176,6 +178,12 @@ class VendorAdapter(Protocol):
     async def create_destination(self, draft: DestinationDraft) -> CreatedDestination: ...
 
     async def update_destination(self, current: Destination, patch: DestinationPatch) -> Destination: ...
+
+    async def update_unread(self, ref: DestinationRef, patch: DestinationPatch) -> Destination | None:
+        """A change of name or enabled alone (where ``updates_unread``), written without the current state;
+        None when there is nothing to write without knowing it. A destination the vendor does not have
+        is UpstreamNotFound."""
+        ...
 
     async def delete_destination(self, ref: DestinationRef) -> None:
         """The DELETE; a destination the vendor does not have is UpstreamNotFound."""

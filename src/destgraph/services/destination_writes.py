@@ -9,8 +9,9 @@ GraphQL error with its code), because the same input may succeed later.
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from destgraph.adapters.contract import DestinationInput, VendorAdapter
 from destgraph.domain.ids import GlobalId, MalformedId
@@ -26,6 +27,7 @@ from destgraph.services.idempotency import Idempotency, Outcome, fingerprint
 from destgraph.services.validation import check_enabled, check_settings, check_settings_object
 
 INPUT = ("input",)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -260,7 +262,12 @@ def keys_of(session: Session, workspace_key: str) -> Idempotency:
 # -- update -----------------------------------------------------------------------------------------
 
 
-async def update_destination(session: Session, request: UpdateDestinationRequest) -> WriteResult:
+async def update_destination(
+    session: Session, request: UpdateDestinationRequest, *, describe: bool = True
+) -> WriteResult:
+    """``describe``: the caller wants the changes, field by field, which only a read of the destination
+    can tell. Without it, a change of name or enabled alone at a vendor whose update merges is its
+    one call (update_unread), and the vendor's 404 is what tells a destination that is not there."""
     session.principal.require("write")
     result = WriteResult()
     ref = destination_ref(session, request.id, result.problems)
@@ -268,6 +275,16 @@ async def update_destination(session: Session, request: UpdateDestinationRequest
         return result
     adapter = session.adapter(ref.workspace)
     async with adapter.serialized(ref.native_id, "update_destination"):
+        if _needs_no_read(adapter, request, describe):
+            check_name_and_enabled(adapter, request, result.problems)
+            if result.problems:
+                return result
+            write = _found(adapter.update_unread(ref, DestinationPatch(name=request.name, enabled=request.enabled)))
+            written = await rejections.attempt(result.problems, write, at=INPUT)
+            if written is not None or result.problems:
+                result.destination = written
+                return result
+            # nothing to write without knowing the destination: read it, as any update
         current = await read_current(adapter, ref, result.problems)
         if current is None or not version_holds(current.version, request.expected_version, result.problems):
             return result
@@ -298,9 +315,7 @@ async def _checked_patch(
     problems: Problems,
 ) -> _CheckedPatch | None:
     destination_type = await catalog.get_type(session, current.workspace, current.type_key)
-    if request.name is not None and not request.name.strip():
-        problems.add((*INPUT, "name"), "name must not be empty", ProblemCode.REQUIRED)
-    check_enabled(adapter.capabilities, request.enabled, problems, path=(*INPUT, "enabled"))
+    check_name_and_enabled(adapter, request, problems)
     settings_change = _settings_change(current, destination_type, request.settings, problems)
     if settings_change is not None:
         adapter.check_settings_change(settings_change, problems)
@@ -315,6 +330,25 @@ async def _checked_patch(
         source_ids=tuple(request.source_ids) if request.source_ids is not None else None,
     )
     return _CheckedPatch(patch, destination_type.secret_keys if destination_type else frozenset())
+
+
+def _needs_no_read(adapter: VendorAdapter, request: UpdateDestinationRequest, describe: bool) -> bool:
+    """A change of name or enabled alone, with no version to hold, no changes asked for and no dryRun,
+    at a vendor whose update merges what it is given: nothing of the destination is needed first."""
+    only_name_or_enabled = (request.name, request.enabled) != (None, None) and (
+        request.settings is None and request.source_ids is None
+    )
+    return (
+        adapter.updates_unread
+        and only_name_or_enabled
+        and not (describe or request.dry_run or request.expected_version is not None)
+    )
+
+
+def check_name_and_enabled(adapter: VendorAdapter, request: UpdateDestinationRequest, problems: Problems) -> None:
+    if request.name is not None and not request.name.strip():
+        problems.add((*INPUT, "name"), "name must not be empty", ProblemCode.REQUIRED)
+    check_enabled(adapter.capabilities, request.enabled, problems, path=(*INPUT, "enabled"))
 
 
 def _settings_change(
@@ -367,13 +401,19 @@ async def delete_destination(session: Session, id: str, *, dry_run: bool, descri
     return result
 
 
+async def _found(write: Awaitable[T]) -> T:
+    """``write`` to a destination not read first: the vendor's 404 is the NOT_FOUND userError."""
+    try:
+        return await write
+    except UpstreamNotFound:
+        raise InvalidInputError("no such destination", field=(*INPUT, "id"), code=ProblemCode.NOT_FOUND) from None
+
+
 async def _deleted(adapter: VendorAdapter, ref: DestinationRef) -> bool:
     """The delete; a vendor that refuses it while objects use the destination (409) is asked which,
     only then: a delete that goes through costs no reads of what might have blocked it."""
     try:
-        await adapter.delete_destination(ref)
-    except UpstreamNotFound:
-        raise InvalidInputError("no such destination", field=(*INPUT, "id"), code=ProblemCode.NOT_FOUND) from None
+        await _found(adapter.delete_destination(ref))
     except UpstreamConflict as refused:
         blockers = await adapter.delete_blockers(ref)
         if not blockers:

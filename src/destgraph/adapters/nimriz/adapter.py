@@ -146,7 +146,7 @@ class NimrizAdapter(BaseAdapter):
             body["credentials"] = credentials_for_put(patch.settings)
         return await self.reconciled(
             lambda: self._put(current.native_id, body, "update_destination"),
-            lambda: self.read_back_update(current, patch),
+            lambda: self.read_back_update(current.ref, patch),
             "update_destination",
         )
 

@@ -51,6 +51,7 @@ class OursAdapter(BaseAdapter):
         reports_totals=False,
     )
     page_size_maximum: ClassVar[int | None] = 100
+    updates_unread: ClassVar[bool] = True
     services = SERVICES
 
     async def list_destinations(self, *, cursor: str | None, limit: int | None, filter: ListFilter) -> DestinationPage:
@@ -165,17 +166,26 @@ class OursAdapter(BaseAdapter):
         changed = {k: v for k, v in (patch.settings.changed if patch.settings else {}).items() if not is_masked(v)}
         if changed:
             body["settings"] = changed
-        if not body:
-            return current
+        return await self._patched(current.ref, body, patch) if body else current
 
+    async def update_unread(self, ref: DestinationRef, patch: DestinationPatch) -> Destination | None:
+        """PATCH merges what it is given: a name or a status needs nothing read first."""
+        body: dict[str, Any] = {}
+        if patch.name is not None:
+            body["name"] = patch.name
+        if patch.enabled is not None:
+            body["status"] = "Enabled" if patch.enabled else "Disabled"
+        return await self._patched(ref, body, patch)
+
+    async def _patched(self, ref: DestinationRef, body: dict[str, Any], patch: DestinationPatch) -> Destination:
         async def patch_it() -> Destination:
-            path = f"/rest/v1/destinations/{current.native_id}"
+            path = f"/rest/v1/destinations/{ref.native_id}"
             return self._answered(
                 await self.upstream.send_json("PATCH", path, operation="update_destination", body=body),
                 "update_destination",
             )
 
-        return await self.reconciled(patch_it, lambda: self.read_back_update(current, patch), "update_destination")
+        return await self.reconciled(patch_it, lambda: self.read_back_update(ref, patch), "update_destination")
 
     async def delete_destination(self, ref: DestinationRef) -> None:
         # Ours answers the bare JSON boolean true.

@@ -71,6 +71,7 @@ class SegmentAdapter(BaseAdapter):
         live_catalog=True,
     )
     page_size_maximum: ClassVar[int | None] = LIST_PAGE_MAXIMUM
+    updates_unread: ClassVar[bool] = True
     services = SERVICES
 
     async def list_destinations(self, *, cursor: str | None, limit: int | None, filter: ListFilter) -> DestinationPage:
@@ -199,15 +200,19 @@ class SegmentAdapter(BaseAdapter):
 
     async def update_destination(self, current: Destination, patch: DestinationPatch) -> Destination:
         body = writes.destination_patch_body(current, patch)
-        if not body:
-            return current
+        return await self._patched(current.ref, body, patch) if body else current
 
+    async def update_unread(self, ref: DestinationRef, patch: DestinationPatch) -> Destination | None:
+        """PATCH merges what it is given: a name or enabled needs nothing read first."""
+        return await self._patched(ref, writes.name_and_enabled(patch), patch)
+
+    async def _patched(self, ref: DestinationRef, body: dict[str, Any], patch: DestinationPatch) -> Destination:
         async def patch_it() -> Destination:
-            path = f"/destinations/{current.native_id}"
+            path = f"/destinations/{ref.native_id}"
             answer = await self.upstream.send_json("PATCH", path, operation="update_destination", body=body)
             return self._answered_destination(answer, "update_destination")
 
-        return await self.reconciled(patch_it, lambda: self.read_back_update(current, patch), "update_destination")
+        return await self.reconciled(patch_it, lambda: self.read_back_update(ref, patch), "update_destination")
 
     async def delete_destination(self, ref: DestinationRef) -> None:
         await self.delete_reconciled(ref, f"/destinations/{ref.native_id}")

@@ -73,6 +73,16 @@ def destination_patch_body(current: Destination, patch: DestinationPatch) -> dic
     return body
 
 
+def name_and_enabled(patch: DestinationPatch) -> dict[str, Any]:
+    """The PATCH body of a change of name or enabled alone, sent without comparing to what is stored."""
+    body: dict[str, Any] = {}
+    if patch.name is not None:
+        body["name"] = patch.name
+    if patch.enabled is not None:
+        body["enabled"] = patch.enabled
+    return body
+
+
 def subscription_body(draft: SubscriptionDraft, *, path: tuple[str, ...]) -> dict[str, Any]:
     """The POST /destinations/{id}/subscriptions body; ``path`` is where the draft sits in the input."""
     _refuse_nimriz_fields(draft, path)

@@ -27,7 +27,7 @@ from destgraph.adapters.sse import Event, json_events
 from destgraph.adapters.zeotap import shapes
 from destgraph.adapters.zeotap.catalog import BY_KEY, CATALOG
 from destgraph.adapters.zeotap.services import SERVICES
-from destgraph.adapters.zeotap.writes import TestRun, create_body, real_config, update_body
+from destgraph.adapters.zeotap.writes import TestRun, create_body, real_config, rename_body, update_body
 from destgraph.config import WorkspaceConfig
 from destgraph.domain.models import (
     Capabilities,
@@ -69,6 +69,7 @@ class ZeotapAdapter(BaseAdapter):
         can_disable=False,
     )
     page_size_maximum: ClassVar[int | None] = None
+    updates_unread: ClassVar[bool] = True
     services = SERVICES
 
     @property
@@ -126,15 +127,20 @@ class ZeotapAdapter(BaseAdapter):
     async def update_destination(self, current: Destination, patch: DestinationPatch) -> Destination:
         """One PUT of what changes (``config`` whole, merged onto ``current``); nothing when nothing would."""
         body = update_body(current, patch)
-        if not body:
-            return current
+        return await self._put(current.ref, body, patch) if body else current
 
+    async def update_unread(self, ref: DestinationRef, patch: DestinationPatch) -> Destination | None:
+        """Zeotap's PUT changes the top-level fields it is given: a name needs nothing read first."""
+        body = rename_body(patch)
+        return await self._put(ref, body, patch) if body else None
+
+    async def _put(self, ref: DestinationRef, body: JSONObject, patch: DestinationPatch) -> Destination:
         async def put() -> Destination:
-            path = f"{self._base}/{current.native_id}"
+            path = f"{self._base}/{ref.native_id}"
             row = await self.upstream.send_json("PUT", path, operation="update_destination", body=body)
             return self._parsed(row, "update_destination")
 
-        return await self.reconciled(put, lambda: self.read_back_update(current, patch), "update_destination")
+        return await self.reconciled(put, lambda: self.read_back_update(ref, patch), "update_destination")
 
     async def delete_destination(self, ref: DestinationRef) -> None:
         # A 409 (syncs still reference it) comes out as UpstreamConflict: the services call it IN_USE.

@@ -43,10 +43,7 @@ def create_body(draft: DestinationDraft) -> JSONObject:
 
 def update_body(current: Destination, patch: DestinationPatch) -> JSONObject:
     """The PUT body: only the top-level fields that change (an empty body: nothing to send)."""
-    if patch.enabled is False:
-        raise InvalidInputError("Zeotap destinations cannot be disabled", field=("input", "enabled"))
-    if patch.source_ids:
-        raise InvalidInputError("Zeotap destinations have no sources", field=("input", "sourceIds"))
+    _refuse_what_zeotap_lacks(patch)
     body: JSONObject = {}
     if patch.name is not None and patch.name != current.name:
         body["name"] = patch.name
@@ -57,6 +54,19 @@ def update_body(current: Destination, patch: DestinationPatch) -> JSONObject:
         if config != current.settings:
             body["config"] = config
     return body
+
+
+def rename_body(patch: DestinationPatch) -> JSONObject:
+    """The PUT body of a change of name alone (enabled can only be true: Zeotap has no such flag)."""
+    _refuse_what_zeotap_lacks(patch)
+    return {"name": patch.name} if patch.name is not None else {}
+
+
+def _refuse_what_zeotap_lacks(patch: DestinationPatch) -> None:
+    if patch.enabled is False:
+        raise InvalidInputError("Zeotap destinations cannot be disabled", field=("input", "enabled"))
+    if patch.source_ids:
+        raise InvalidInputError("Zeotap destinations have no sources", field=("input", "sourceIds"))
 
 
 def real_config(settings: JSONObject) -> JSONObject:

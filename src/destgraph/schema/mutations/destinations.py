@@ -69,8 +69,10 @@ class DestinationMutations:
 
     @strawberry.mutation(  # type: ignore[untyped-decorator]  # typed as returning Any, as above
         description="Change a destination's name, state, settings or sources. Settings merge key by key (null "
-        "removes a key, a masked value keeps the stored secret); nothing changes upstream when the update changes "
-        "nothing. Needs the write scope."
+        "removes a key, a masked value keeps the stored secret). The destination is read first, and nothing is "
+        "written when the update changes nothing; except that a change of name or enabled alone, with no "
+        "expectedVersion, dryRun or changes asked for, is one write where the vendor's update merges (Segment, "
+        "Ours, Zeotap). Needs the write scope."
     )
     async def update_destination(
         self,
@@ -88,6 +90,8 @@ class DestinationMutations:
                 dry_run=bool(input.dry_run),
                 expected_version=input.expected_version,
             ),
+            # the changes are told from the destination as it was: read for a caller that asks for them
+            describe=selects(info, "changes"),
         )
         return UpdateDestinationPayload(
             destination=Destination.from_domain(result.destination) if result.destination else None,
