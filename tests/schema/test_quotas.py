@@ -163,3 +163,45 @@ async def test_a_burst_past_zeotaps_twenty_a_second_draws_no_vendor_429() -> Non
         assert [c for c in zeotap if c["status"] == 429] == []
     finally:
         await close_stack(stack)
+
+
+# -- the quota's store failing ---------------------------------------------------------------------
+
+
+def _unreachable_budgets() -> Any:
+    """Budgets on a Redis nothing listens at: every command is StateUnavailable."""
+    import redis.asyncio as aioredis
+
+    from destgraph.state.redis import RedisBudgets
+
+    return RedisBudgets(aioredis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2))
+
+
+class _ChargeLost:
+    """The gateway's budgets, but the store is gone by the time an operation's calls are charged."""
+
+    def __init__(self, kept: Any) -> None:
+        self._kept, self._lost = kept, _unreachable_budgets()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._kept, name)
+
+    async def spend(self, *args: Any, **kwargs: Any) -> None:
+        await self._lost.spend(*args, **kwargs)
+
+
+async def test_a_quota_that_cannot_be_read_refuses_the_operation_with_its_code(stack: Stack) -> None:
+    stack.app.state.gateway.state.budgets = _unreachable_budgets()
+    await stack.clear_calls()
+    body = await stack.query(ZEOTAP_LIST, fresh=True)
+    assert body.get("data") is None  # a request error: nothing ran (as RATE_LIMITED)
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["STATE_UNAVAILABLE"]
+    assert await stack.total_calls() == 0  # refused before anything ran
+
+
+async def test_a_quota_that_cannot_be_charged_keeps_the_answer_it_paid_for(stack: Stack) -> None:
+    state = stack.app.state.gateway.state
+    state.budgets = _ChargeLost(state.budgets)
+    body = await stack.query(ZEOTAP_LIST, fresh=True)
+    assert "errors" not in body
+    assert len(body["data"]["destinations"]["nodes"]) == 40

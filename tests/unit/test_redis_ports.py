@@ -905,3 +905,22 @@ async def test_a_redis_that_stops_answering_is_a_coded_retryable_error() -> None
                 pass
     finally:
         await client.aclose()
+
+
+async def test_more_concurrent_commands_than_connections_wait_for_one() -> None:
+    """A busy replica's commands queue for a pooled connection instead of failing: redis-py's own
+    pool refuses every command past its 100th connection (MaxConnectionsError)."""
+    from destgraph.state.redis import POOL_CONNECTIONS, connect_state
+
+    prefix = unique_prefix("pool")
+    ports = connect_state(require_redis(), prefix=prefix)
+    try:
+        await ports.cache.set("shared", {"n": 1}, ttl_seconds=30)
+        many = POOL_CONNECTIONS * 8
+        found = await asyncio.gather(*(ports.cache.get("shared") for _ in range(many)))
+        assert found == [{"n": 1}] * many
+    finally:
+        await ports.aclose()
+        client = await _client()
+        await delete_prefix(client, prefix)
+        await client.aclose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -15,7 +16,7 @@ from strawberry.types import ExecutionContext
 
 from destgraph.adapters.scope import open_scope
 from destgraph.config import GatewayOptions
-from destgraph.errors import QuotaExceeded
+from destgraph.errors import QuotaExceeded, StateUnavailable
 from destgraph.observability.graphql import ObservedQueryCost, OperationObserver
 from destgraph.schema.cost import QueryPricing
 from destgraph.schema.errors import ErrorCode, ErrorCodes
@@ -31,6 +32,8 @@ from destgraph.schema.types.destination import Destination
 from destgraph.schema.types.subscription import DestinationSubscription
 from destgraph.schema.types.workspace import Workspace
 from destgraph.services import quota
+
+logger = logging.getLogger("destgraph.graphql")
 
 
 class CallScoping(SchemaExtension):
@@ -69,10 +72,15 @@ class CallQuota(SchemaExtension):
         before = scope.calls
         try:
             await quota.admit(session)
-        except QuotaExceeded as exc:
+        except (QuotaExceeded, StateUnavailable) as exc:
+            # refused before anything ran, with its code (RATE_LIMITED, STATE_UNAVAILABLE)
             context.result = ExecutionResult(data=None, errors=[GraphQLError(exc.message, original_error=exc)])
         yield
-        await quota.charge(session, scope.calls - before)
+        try:
+            await quota.charge(session, scope.calls - before)
+        except StateUnavailable:
+            # The answer is made and its calls were spent: losing the tally must not lose the answer.
+            logger.warning("the calls of an operation could not be charged to its key's quota", exc_info=True)
 
 
 class Schema(strawberry.Schema):

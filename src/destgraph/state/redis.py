@@ -71,6 +71,9 @@ Client = aioredis.Redis
 CONNECT_TIMEOUT_SECONDS = 3.0
 #: every command's socket timeout: a Redis that stops answering fails the request, never hangs it
 COMMAND_TIMEOUT_SECONDS = 5.0
+#: connections each replica keeps to Redis. A busy replica's commands queue for one (for up to
+#: COMMAND_TIMEOUT_SECONDS) instead of failing: redis-py's default pool refuses the 101st at once.
+POOL_CONNECTIONS = 64
 
 
 def dumps(value: Any) -> str:
@@ -667,13 +670,21 @@ def connect_state(url: str, *, prefix: str = DEFAULT_PREFIX) -> StatePorts:
     """The Redis ports over one connection pool to ``url``, once it answers; the bundle's
     ``aclose`` closes the pool."""
     check_reachable(url)
-    client = aioredis.Redis.from_url(
+    pool = aioredis.BlockingConnectionPool.from_url(
         url,
+        max_connections=POOL_CONNECTIONS,
+        timeout=COMMAND_TIMEOUT_SECONDS,
         decode_responses=True,
         socket_connect_timeout=COMMAND_TIMEOUT_SECONDS,
         socket_timeout=COMMAND_TIMEOUT_SECONDS,
         health_check_interval=30,
     )
+    client = aioredis.Redis(connection_pool=pool)
     ports = redis_ports(client, prefix=prefix)
-    ports.closer = client.aclose
+
+    async def close() -> None:
+        await client.aclose()
+        await pool.disconnect()  # a pool given to the client is not the client's to close
+
+    ports.closer = close
     return ports
