@@ -19,7 +19,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -171,8 +171,10 @@ def destgraph(
     big_url: str | None = None,
     unlimited: bool = True,
     catalogs_cached: bool = True,
+    environment: Mapping[str, str] | None = None,
 ) -> Iterator[Server]:
-    """``destgraph serve`` over ``urls``; NAME names its workspace file and log in ``folder``."""
+    """``destgraph serve`` over ``urls``; NAME names its workspace file and log in ``folder``;
+    ``environment`` is added to its own (REDIS_URL, for replicas)."""
     config = folder / f"destgraph-{name}.toml"
     config.write_text(workspace_file(urls, big_url=big_url, unlimited=unlimited, catalogs_cached=catalogs_cached))
 
@@ -180,7 +182,7 @@ def destgraph(
         serve = ["serve", "--config", str(config), "--port", str(port), "--log-level", "warning"]
         return [sys.executable, "-m", "destgraph", *serve]
 
-    env = {**os.environ, TOKEN_ENV: VENDOR_TOKEN}
+    env = {**os.environ, TOKEN_ENV: VENDOR_TOKEN, **(environment or {})}
     with _serving("destgraph", command, probe="/healthz", log=config.with_suffix(".log"), env=env) as server:
         yield server
 
