@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx._urls
 import pytest
 from graphql.language import parser as graphql_parser
 
@@ -108,6 +109,20 @@ async def test_an_entry_segment_changed_is_validated_anew(stack: Stack, monkeypa
     assert memo(changed) is memo(dict(changed))
     assert memo({**changed, "name": "Memo probe, renamed"}).name == "Memo probe, renamed"
     assert len(validated) == 2
+
+
+async def test_the_vendor_urls_of_a_repeated_read_are_parsed_once(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    query = "{ destinations(first: 40, filter: {providers: [SEGMENT]}) { nodes { subscriptions { nodes { id } } } } }"
+    await stack.query(query, fresh=True)
+    await stack.clear_calls()
+    parsed = _counting(monkeypatch, httpx._urls, "urlparse")  # what httpx.URL("...") parses with
+    await stack.query(query, fresh=True)
+    vendor_urls = [args for args in parsed if args != ("/graphql",)]  # but the test client's own
+    monkeypatch.undo()
+    assert await stack.total_calls() > 10  # the page and its subscription lists, again
+    assert vendor_urls == []
 
 
 async def test_cursors_are_encoded_only_when_asked_for(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
