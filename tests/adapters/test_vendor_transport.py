@@ -150,3 +150,40 @@ async def test_a_reply_head_past_the_parser_limits_is_a_transport_error() -> Non
         with pytest.raises(httpx.TransportError) as raised:
             await http.get("/things")
     assert not isinstance(raised.value, NOT_SENT)
+
+
+async def test_the_upstream_client_never_sends_a_vendors_cookie_back() -> None:
+    """Calls carry no state from one caller's call to the next: a vendor's Set-Cookie is not kept."""
+    from destgraph.adapters.accounting import CallAccounting
+    from destgraph.adapters.upstream import UpstreamClient
+    from destgraph.config import WorkspaceConfig
+
+    seen: list[bytes] = []
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        for _ in range(2):
+            seen.append(await _read_request(reader))
+            body = b'{"ok": true}'
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nSet-Cookie: session=abc; Path=/\r\n"
+                b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+            )
+            await writer.drain()
+
+    async with served(answer) as url:
+        workspace = WorkspaceConfig.model_validate(
+            {"key": "ours-main", "provider": "ours", "base_url": url, "token_env": "UNUSED"}
+        )
+        upstream = UpstreamClient(
+            workspace,
+            headers={"Authorization": "Bearer t"},
+            extract_message=lambda _: None,
+            accounting=CallAccounting(),
+        )
+        try:
+            for path in ("/a", "/b"):
+                assert await upstream.get_json(path, operation="get", fresh=True) == {"ok": True}
+        finally:
+            await upstream.aclose()
+    assert len(seen) == 2
+    assert b"authorization: bearer t" in seen[1].lower() and b"cookie:" not in seen[1].lower()
