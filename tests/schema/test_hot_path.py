@@ -111,6 +111,19 @@ async def test_an_entry_segment_changed_is_validated_anew(stack: Stack, monkeypa
     assert len(validated) == 2
 
 
+async def test_cursors_of_the_lists_held_whole_are_encoded_only_when_asked_for(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    encoded = _counting(monkeypatch, pagination, "encode_cursor")
+    types = await stack.query("{ destinationTypes(provider: OURS, first: 100) { nodes { key } } }")
+    assert len(types["data"]["destinationTypes"]["nodes"]) > 50
+    assert len(encoded) <= 2  # the page's start and end cursors
+    del encoded[:]
+    body = await stack.query("{ destinationTypes(provider: OURS, first: 5) { edges { cursor } } }")
+    assert len({edge["cursor"] for edge in body["data"]["destinationTypes"]["edges"]}) == 5
+    assert len(encoded) <= 5 + 2
+
+
 async def test_the_vendor_urls_of_a_repeated_read_are_parsed_once(
     stack: Stack, monkeypatch: pytest.MonkeyPatch
 ) -> None:

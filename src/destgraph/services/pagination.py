@@ -93,6 +93,34 @@ class OffsetCursor:
         return index + 1
 
 
+class OffsetCursors:
+    """The cursors of a page sliced from a list held whole (``start`` its first item's index),
+    each encoded when read: a page of catalog types or subscriptions whose cursors nobody asks
+    for encodes none."""
+
+    def __init__(self, cursor: OffsetCursor, start: int, count: int) -> None:
+        self._cursor = cursor
+        self._start = start
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def at(self, position: int) -> str:
+        """The cursor of the page's item at ``position`` (negative counts from the end)."""
+        if not -self._count <= position < self._count:
+            raise IndexError(position)
+        return self._cursor.encode(self._start + position % self._count)
+
+    @property
+    def first(self) -> str | None:
+        return self.at(0) if self._count else None
+
+    @property
+    def last(self) -> str | None:
+        return self.at(-1) if self._count else None
+
+
 def page_size(first: int | None, *, default: int, maximum: int) -> int:
     if first is None:
         return default

@@ -24,6 +24,7 @@ from destgraph.schema.types.common import (
     SettingType,
 )
 from destgraph.services import catalog, service_names
+from destgraph.services.pagination import OffsetCursors
 
 if TYPE_CHECKING:
     from destgraph.schema.types.workspace import Workspace
@@ -198,8 +199,13 @@ class Service:
 
 @strawberry.type(description="A destination type in a page, with its cursor.")
 class DestinationTypeEdge:
-    cursor: str = strawberry.field(description=CURSOR)
     node: DestinationType = strawberry.field(description="The destination type.")
+    page: strawberry.Private[OffsetCursors]
+    position: strawberry.Private[int]
+
+    @strawberry.field(description=CURSOR)  # type: ignore[untyped-decorator]  # typed as returning Any, as above
+    def cursor(self) -> str:
+        return self.page.at(self.position)
 
 
 @strawberry.type(
@@ -249,12 +255,12 @@ class DestinationTypeConnection:
                     found.append((key, t))
         found.sort(key=lambda kt: (kt[1].label.lower(), kt[1].provider.value, kt[1].key))
         scope = "types:" + ",".join(workspace_keys) + ":" + (search or "")
-        chosen, cursors, has_next, has_previous = offset_page(found, scope=scope, first=first, after=after, info=info)
+        chosen, cursors, page_info = offset_page(found, scope=scope, first=first, after=after, info=info)
         return cls(
             edges=[
-                DestinationTypeEdge(cursor=c, node=DestinationType.from_domain(t, ws))
-                for c, (ws, t) in zip(cursors, chosen, strict=True)
+                DestinationTypeEdge(node=DestinationType.from_domain(t, ws), page=cursors, position=i)
+                for i, (ws, t) in enumerate(chosen)
             ],
-            page_info=PageInfo.of(cursors, has_next=has_next, has_previous=has_previous),
+            page_info=page_info,
             total_count=len(found),
         )

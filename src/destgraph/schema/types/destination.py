@@ -32,7 +32,7 @@ from destgraph.schema.types.common import (
 )
 from destgraph.services import destinations as destination_service
 from destgraph.services import metrics as metrics_service
-from destgraph.services.pagination import OffsetCursor, page_size
+from destgraph.services.pagination import OffsetCursor, OffsetCursors, page_size
 
 if TYPE_CHECKING:
     from destgraph.schema.types.catalog import DestinationType
@@ -396,12 +396,19 @@ class DestinationConnection:
 
 def offset_page(
     items: list[T], *, scope: str, first: int | None, after: str | None, info: Info
-) -> tuple[list[T], list[str], bool, bool]:
-    """Slice a list the gateway holds whole: items, their cursors, has-next, has-previous."""
+) -> tuple[list[T], OffsetCursors, PageInfo]:
+    """Slice a list the gateway holds whole: the items, their cursors (encoded when read), and
+    the page's PageInfo."""
     options = info.context.session.settings.gateway
     cursor = OffsetCursor(scope)
     start = cursor.decode(after)
     limit = page_size(first, default=options.default_page_size, maximum=options.max_page_size)
     chosen = items[start : start + limit]
-    cursors = [cursor.encode(start + i) for i in range(len(chosen))]
-    return chosen, cursors, start + limit < len(items), start > 0
+    cursors = OffsetCursors(cursor, start, len(chosen))
+    info_of_page = PageInfo(
+        has_next_page=start + limit < len(items),
+        has_previous_page=start > 0,
+        start_cursor=cursors.first,
+        end_cursor=cursors.last,
+    )
+    return chosen, cursors, info_of_page

@@ -24,6 +24,7 @@ from destgraph.schema.types.common import (
     Node,
     PageInfo,
 )
+from destgraph.services.pagination import OffsetCursors
 
 if TYPE_CHECKING:
     from destgraph.schema.types.destination import Destination
@@ -204,8 +205,13 @@ class DestinationSubscription(Node):
 
 @strawberry.type(description="A subscription in a page, with its cursor.")
 class DestinationSubscriptionEdge:
-    cursor: str = strawberry.field(description=CURSOR)
     node: DestinationSubscription = strawberry.field(description="The subscription.")
+    page: strawberry.Private[OffsetCursors]
+    position: strawberry.Private[int]
+
+    @strawberry.field(description=CURSOR)  # type: ignore[untyped-decorator]  # typed as returning Any, as above
+    def cursor(self) -> str:
+        return self.page.at(self.position)
 
 
 @strawberry.type(
@@ -235,13 +241,13 @@ class DestinationSubscriptionConnection:
     ) -> DestinationSubscriptionConnection:
         from destgraph.schema.types.destination import offset_page
 
-        chosen, cursors, has_next, has_previous = offset_page(found, scope=scope, first=first, after=after, info=info)
+        chosen, cursors, page_info = offset_page(found, scope=scope, first=first, after=after, info=info)
         return cls(
             edges=[
-                DestinationSubscriptionEdge(cursor=c, node=DestinationSubscription.from_domain(s))
-                for c, s in zip(cursors, chosen, strict=True)
+                DestinationSubscriptionEdge(node=DestinationSubscription.from_domain(s), page=cursors, position=i)
+                for i, s in enumerate(chosen)
             ],
-            page_info=PageInfo.of(cursors, has_next=has_next, has_previous=has_previous),
+            page_info=page_info,
             total_count=len(found),
         )
 
