@@ -12,6 +12,7 @@ from typing import Any
 import httpx._urls
 import pytest
 from graphql.language import parser as graphql_parser
+from strawberry.schema.name_converter import NameConverter
 
 import destgraph.adapters.ours.catalog as ours_catalog
 import destgraph.adapters.ours.shapes as ours_shapes
@@ -122,6 +123,14 @@ async def test_cursors_of_the_lists_held_whole_are_encoded_only_when_asked_for(
     body = await stack.query("{ destinationTypes(provider: OURS, first: 5) { edges { cursor } } }")
     assert len({edge["cursor"] for edge in body["data"]["destinationTypes"]["edges"]}) == 5
     assert len(encoded) <= 5 + 2
+
+
+async def test_argument_names_are_converted_once(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+    query = "{ destinations(first: 5) { nodes { subscriptions(first: 3) { nodes { name } } } } }"
+    await stack.query(query)
+    converted = _counting(monkeypatch, NameConverter, "apply_naming_config")  # schema.ArgumentNames' base
+    await stack.query(query)
+    assert converted == []
 
 
 async def test_the_vendor_urls_of_a_repeated_read_are_parsed_once(

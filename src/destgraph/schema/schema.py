@@ -12,7 +12,9 @@ from graphql import ExecutionResult, GraphQLError, experimental_execute_incremen
 from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules, SchemaExtension, ValidationCache
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.name_converter import NameConverter
 from strawberry.types import ExecutionContext
+from strawberry.types.arguments import StrawberryArgument
 
 from destgraph.adapters.scope import open_scope
 from destgraph.config import GatewayOptions
@@ -81,6 +83,22 @@ class CallQuota(SchemaExtension):
         except StateUnavailable:
             # The answer is made and its calls were spent: losing the tally must not lose the answer.
             logger.warning("the calls of an operation could not be charged to its key's quota", exc_info=True)
+
+
+class ArgumentNames(NameConverter):
+    """Strawberry converts an argument's name (first_page to firstPage) on every call of its
+    resolver; a built schema's arguments never change name, so each is converted once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: by the argument's identity, the argument held so that its id is never another's
+        self._names: dict[int, tuple[StrawberryArgument, str]] = {}
+
+    def from_argument(self, argument: StrawberryArgument) -> str:
+        found = self._names.get(id(argument))
+        if found is None or found[0] is not argument:
+            found = self._names[id(argument)] = (argument, super().from_argument(argument))
+        return found[1]
 
 
 class Schema(strawberry.Schema):
@@ -175,7 +193,7 @@ def build_schema(options: GatewayOptions | None = None) -> strawberry.Schema:
         extensions=extensions,
         # @defer and @stream (graphql-core's incremental delivery): the GraphQL endpoint streams
         # their parts as multipart/mixed, or merges them into one answer (destgraph.web.incremental)
-        config=StrawberryConfig(enable_experimental_incremental_execution=True),
+        config=StrawberryConfig(enable_experimental_incremental_execution=True, name_converter=ArgumentNames()),
     )
     describe_scalars(schema)
     return schema
