@@ -67,21 +67,26 @@ async def client(base_url: str, *, read_seconds: float = 5.0) -> AsyncIterator[h
         yield http
 
 
-async def test_an_answer_arrives_whole_with_its_headers() -> None:
-    seen: list[bytes] = []
+def two_answers_with_a_cookie(seen: list[bytes], status: bytes) -> Handler:
+    """Answers two requests on one connection with ``{"ok": true}``, a Set-Cookie and X-Vendor;
+    each request, head and body, goes into ``seen``."""
 
     async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         for _ in range(2):
             seen.append(await _read_request(reader))
             body = b'{"ok": true}'
             writer.write(
-                b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nSet-Cookie: session=abc\r\n"
+                b"HTTP/1.1 " + status + b"\r\nContent-Type: application/json\r\nSet-Cookie: session=abc; Path=/\r\n"
                 b"X-Vendor: yes\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
             )
             await writer.drain()
-        writer.close()
 
-    async with served(answer) as url, client(url) as http:
+    return answer
+
+
+async def test_an_answer_arrives_whole_with_its_headers() -> None:
+    seen: list[bytes] = []
+    async with served(two_answers_with_a_cookie(seen, b"201 Created")) as url, client(url) as http:
         first = await http.post("/things", json={"name": "a"}, headers={"Authorization": "Bearer t"})
         second = await http.get("/things")
     assert (first.status_code, first.json(), first.headers["x-vendor"]) == (201, {"ok": True}, "yes")
@@ -159,18 +164,7 @@ async def test_the_upstream_client_never_sends_a_vendors_cookie_back() -> None:
     from destgraph.config import WorkspaceConfig
 
     seen: list[bytes] = []
-
-    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        for _ in range(2):
-            seen.append(await _read_request(reader))
-            body = b'{"ok": true}'
-            writer.write(
-                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nSet-Cookie: session=abc; Path=/\r\n"
-                b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
-            )
-            await writer.drain()
-
-    async with served(answer) as url:
+    async with served(two_answers_with_a_cookie(seen, b"200 OK")) as url:
         workspace = WorkspaceConfig.model_validate(
             {"key": "ours-main", "provider": "ours", "base_url": url, "token_env": "UNUSED"}
         )
