@@ -87,6 +87,29 @@ async def test_a_refusal_says_when_the_next_probe_is_and_is_counted() -> None:
     assert _sample(accounting, "destgraph_circuit_state") == 1
 
 
+async def test_a_success_on_a_clean_circuit_asks_the_store_nothing_and_one_after_failures_resets_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    port = InMemoryBreakers(clock=FakeClock())
+    settled: list[str] = []
+    original = port.settle
+
+    async def counted(name: str, policy: BreakerPolicy, outcome: Any, *, probe: bool) -> Any:
+        settled.append(outcome)
+        return await original(name, policy, outcome, probe=probe)
+
+    monkeypatch.setattr(port, "settle", counted)
+    breaker = CircuitBreaker(port, provider="ours", workspace="ours-main", policy=POLICY, accounting=CallAccounting())
+    for outcome in ("success", "neutral", "success"):
+        await breaker.settle(await breaker.admit("list"), outcome)
+    assert settled == []
+    for outcome in ("failure", "failure", "success", "failure", "failure"):
+        await breaker.settle(await breaker.admit("list"), outcome)
+    # the success after two failures reset them: two more do not open the circuit (three would)
+    assert settled == ["failure", "failure", "success", "failure", "failure"]
+    assert (await breaker.view()).state == "closed"
+
+
 def _sample(accounting: CallAccounting, name: str) -> float | None:
     return accounting.registry.get_sample_value(name, {"provider": "ours", "workspace": "ours-main"})
 
