@@ -215,8 +215,7 @@ class _Planner:
         secrets = self.secrets_of(workspace.key, entry.key, None, None)
         type_key = self.type_key(match)
         problems_before = len(self.problems)
-        settings, problems, fingerprints = resolve(entry.settings or {}, secrets, "settings")
-        self._absolute(entry.path, problems)
+        settings, fingerprints = self._resolved(entry.path, entry.settings or {}, secrets, "settings")
         mutation: dict[str, Any] = {
             "workspaceId": workspace.id,
             "typeKey": type_key or "",
@@ -285,8 +284,7 @@ class _Planner:
             value = getattr(sub, attr)
             if value is None:
                 continue
-            resolved, problems, found = resolve(value, secrets, name)
-            self._absolute(sub.path, problems)
+            resolved, found = self._resolved(sub.path, value, secrets, name)
             fingerprints.update(found)
             body[name] = normalize(resolved) if normalize else resolved
             if name == "settings":
@@ -482,8 +480,7 @@ class _Planner:
             value = getattr(sub, attr)
             if value is None:
                 continue
-            resolved, problems, found = resolve(value, secrets, name)
-            self._absolute(sub.path, problems)
+            resolved, found = self._resolved(sub.path, value, secrets, name)
             resolved = normalize(resolved)
             before = getattr(current, attr)
             if not same(resolved, before):
@@ -495,6 +492,13 @@ class _Planner:
         if len(self.problems) > problems_before:
             return None
         return step if step.changes or step.ask else None
+
+    def _resolved(self, base: str, value: Any, secrets: Secrets, name: str) -> tuple[Any, dict[str, str]]:
+        """``value`` with its secret references resolved, and the fingerprints of the secrets it
+        holds; each reference that cannot be resolved is a problem under ``base``."""
+        resolved, problems, fingerprints = resolve(value, secrets, name)
+        self._absolute(base, problems)
+        return resolved, fingerprints
 
     def _absolute(self, base: str, problems: list[tuple[str, str, str]]) -> None:
         for where, message, code in problems:
