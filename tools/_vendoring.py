@@ -4,6 +4,7 @@ tools/vendor_frontend.py). The standard library only."""
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import io
 import json
@@ -11,7 +12,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 MANIFEST = "MANIFEST.json"
@@ -67,3 +68,12 @@ def check_folder(target: Path, root: Path, pinned: Iterable[tuple[str, str]]) ->
         print(problem, file=sys.stderr)
     print(f"{target.relative_to(root)}: {'ok' if not problems else f'{len(problems)} problem(s)'}")
     return 1 if problems else 0
+
+
+def command_line(doc: str, vendor: Callable[[], None], check: Callable[[], int]) -> int:
+    """A vendoring tool's command line: vendor, then check; with --check, only check (offline)."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="verify the folder against MANIFEST.json (offline)")
+    if not parser.parse_args().check:
+        vendor()
+    return check()

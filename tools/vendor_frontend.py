@@ -15,7 +15,6 @@ Needs node's ``npm`` on PATH and the npm registry for a re-creation; the standar
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import shutil
@@ -23,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _vendoring import MANIFEST, check_folder, npm, package_files
+from _vendoring import MANIFEST, check_folder, command_line, npm, package_files
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "examples" / "frontend" / "vendor"
@@ -86,13 +85,7 @@ def check() -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="verify the folder against MANIFEST.json (offline)")
-    args = parser.parse_args()
-    if args.check:
-        return check()
-    vendor()
-    return check()
+    return command_line(__doc__ or "", vendor, check)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ Needs node's ``npm`` on PATH and the npm registry; the standard library only.
 
 from __future__ import annotations
 
-import argparse
 import base64
 import hashlib
 import json
@@ -37,7 +36,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from _vendoring import MANIFEST, check_folder, npm, package_files
+from _vendoring import MANIFEST, check_folder, command_line, npm, package_files
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "src" / "destgraph" / "schema" / "static" / "graphiql"
@@ -190,13 +189,7 @@ def _warn_about_strawberry() -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="verify the folder against MANIFEST.json (offline)")
-    args = parser.parse_args()
-    if args.check:
-        return check()
-    vendor()
-    return check()
+    return command_line(__doc__ or "", vendor, check)
 
 
 if __name__ == "__main__":
