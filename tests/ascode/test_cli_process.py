@@ -6,65 +6,28 @@ that no secret reached it either.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 import yaml
 
-from tests.e2e.demo_process import free_port, port_base
+from tests.e2e.demo_process import Demo, serve_demo
 
 KEY = "dg_demo_ascode_cli_0123456789"
 NEW_SECRET = "pk_test_cli_klaviyo_0000000001"
 
 
-@dataclass(frozen=True)
-class Demo:
-    url: str
-    port_base: int
-    log: Path
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     log = tmp_path_factory.mktemp("demo") / "serve.log"
-    port, base = free_port(), port_base()
-    command = ["serve", "--demo", "--port", str(port), "--port-base", str(base), "--log-level", "info"]
-    # no example frontend: its default port (the gateway's + 1) was never checked free
-    command += ["--frontend-port", "0"]
-    with log.open("w") as sink:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "destgraph", *command],
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", "DESTGRAPH_DEMO_KEY": KEY},
-        )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 30
-            while True:
-                with contextlib.suppress(httpx.TransportError):
-                    if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                        break
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.fail("serve --demo did not answer: " + log.read_text())
-                time.sleep(0.1)
-            yield Demo(url=url, port_base=base, log=log)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with serve_demo(KEY, log=log, log_level="info") as running:
+        yield running
 
 
 def cli(*args: str, env: dict[str, str] | None = None, cwd: Path) -> subprocess.CompletedProcess[str]:

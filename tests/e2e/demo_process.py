@@ -7,9 +7,11 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
@@ -24,6 +26,8 @@ class Demo:
     frontend_url: str = ""
     #: the emulators listen on port_base + 1 (Segment) .. + 4 (Nimriz)
     port_base: int = 0
+    #: where what it printed (its JSON log lines too) goes
+    log: Path | None = None
 
 
 def free_port() -> int:
@@ -52,46 +56,48 @@ def port_base() -> int:
 
 
 @contextlib.contextmanager
-def serve_demo(demo_key: str) -> Iterator[Demo]:
-    """The demo, answering /healthz; stopped (and killed if it must be) afterwards."""
+def serve_demo(demo_key: str, *, log: Path | None = None, log_level: str = "warning") -> Iterator[Demo]:
+    """The demo, answering /healthz; stopped (and killed if it must be) afterwards. What it prints
+    goes to ``log`` (a temporary file when none is given)."""
     port, base = free_port(), port_base()
     frontend = free_port()
     while frontend == port or base <= frontend <= base + 4:
         frontend = free_port()
-    command = ["serve", "--demo", "--port", str(port), "--port-base", str(base), "--log-level", "warning"]
+    command = ["serve", "--demo", "--port", str(port), "--port-base", str(base), "--log-level", log_level]
     command += ["--frontend-port", str(frontend)]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "destgraph", *command],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", "DESTGRAPH_DEMO_KEY": demo_key},
-    )
-    assert process.stdout is not None
-    url = f"http://127.0.0.1:{port}"
-    lines: list[str] = []
-    try:
-        while not any("curl" in line for line in lines):
-            line = process.stdout.readline()
-            if not line:
-                pytest.fail("serve --demo exited: " + "".join(lines))
-            lines.append(line)
+    with contextlib.ExitStack() as stack:
+        if log is None:
+            log = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="destgraph-demo-"))) / "serve.log"
+        with log.open("w") as sink:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "destgraph", *command],
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "PYTHONUNBUFFERED": "1", "DESTGRAPH_DEMO_KEY": demo_key},
+            )
+        stack.callback(_stop, process)
+        url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
+        while not _answers(url + "/healthz"):
             if time.monotonic() > deadline or process.poll() is not None:
-                pytest.fail("serve --demo did not answer: " + "".join(lines))
+                pytest.fail("serve --demo did not answer: " + log.read_text(errors="replace"))
             time.sleep(0.1)
-        yield Demo(url=url, banner="".join(lines), frontend_url=f"http://127.0.0.1:{frontend}", port_base=base)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stdout.close()
+        printed = log.read_text(errors="replace")
+        banner = printed[: printed.index("\n", printed.index("curl")) + 1] if "curl" in printed else printed
+        yield Demo(url=url, banner=banner, frontend_url=f"http://127.0.0.1:{frontend}", port_base=base, log=log)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
