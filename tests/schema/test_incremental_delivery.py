@@ -8,7 +8,6 @@ its emulator answered, as the emulators' request logs show.
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
 import socket
 import time
@@ -156,19 +155,11 @@ async def test_every_part_carries_its_errors_when_each_comes_alone(
     stack: Stack,
     logs: Logs,  # noqa: F811
 ) -> None:
-    # Each vendor slower than the one before, every one failing: four later parts, one at a time.
-    # A collection after each part frees the parts sent, so the next can be a new object at a freed
-    # one's address: what tells the parts apart must not be their ids.
+    # Each vendor slower than the one before, every one failing: four later parts, one at a time,
+    # each with its own error. (A part made where a freed one was: tests/unit/test_error_codes_of_parts.py.)
     for step, name in enumerate(("segment", "ours", "zeotap", "nimriz")):
         await stack.upstreams[name].faults(latency_ms=150 * step, corrupt={"kind": "html"})
-    raw = b""
-    headers = {**AUTH, "Accept": MULTIPART}
-    async with stack.client.stream("POST", "/graphql", json={"query": PER_WORKSPACE}, headers=headers) as response:
-        async for chunk in response.aiter_raw():
-            raw += chunk
-            gc.collect()
-    parts, rest = split_parts(raw)
-    assert rest == b"--\r\n"
+    parts = await post_parts(stack.client, PER_WORKSPACE)  # which also checks the close delimiter
     later = [part for part in parts[1:] if part.get("incremental")]
     assert len(later) == 4, "each workspace's part came alone"
     pending = {p["id"]: p["path"] for p in parts[0]["pending"]}
