@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -13,8 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
+
+from tests.processes import answers, free_port, free_port_base, stop
 
 
 @dataclass(frozen=True)
@@ -30,36 +30,11 @@ class Demo:
     log: Path | None = None
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def port_base() -> int:
-    """A port P with P+1..P+4 free: the demo's emulators listen there."""
-    for _ in range(50):
-        base = free_port()
-        if base + 4 >= 65535:
-            continue
-        free = True
-        for offset in range(1, 5):
-            with socket.socket() as probe:
-                try:
-                    probe.bind(("127.0.0.1", base + offset))
-                except OSError:
-                    free = False
-        if free:
-            return base
-    raise RuntimeError("no free ports")
-
-
 @contextlib.contextmanager
 def serve_demo(demo_key: str, *, log: Path | None = None, log_level: str = "warning") -> Iterator[Demo]:
     """The demo, answering /healthz; stopped (and killed if it must be) afterwards. What it prints
     goes to ``log`` (a temporary file when none is given)."""
-    port, base = free_port(), port_base()
+    port, base = free_port(), free_port_base()
     frontend = free_port()
     while frontend == port or base <= frontend <= base + 4:
         frontend = free_port()
@@ -75,29 +50,13 @@ def serve_demo(demo_key: str, *, log: Path | None = None, log_level: str = "warn
                 stderr=subprocess.STDOUT,
                 env={**os.environ, "PYTHONUNBUFFERED": "1", "DESTGRAPH_DEMO_KEY": demo_key},
             )
-        stack.callback(_stop, process)
+        stack.callback(stop, process)
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
-        while not _answers(url + "/healthz"):
+        while not answers(url + "/healthz"):
             if time.monotonic() > deadline or process.poll() is not None:
                 pytest.fail("serve --demo did not answer: " + log.read_text(errors="replace"))
             time.sleep(0.1)
         printed = log.read_text(errors="replace")
         banner = printed[: printed.index("\n", printed.index("curl")) + 1] if "curl" in printed else printed
         yield Demo(url=url, banner=banner, frontend_url=f"http://127.0.0.1:{frontend}", port_base=base, log=log)
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=1).status_code == 200
-    except httpx.TransportError:
-        return False
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()

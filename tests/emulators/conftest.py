@@ -9,7 +9,6 @@ responses are validated against the vendors' published OpenAPI documents in both
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ import pytest
 from destgraph.emulators import VENDOR_NAMES, create_app, vendor_spec
 from destgraph.emulators.core import DEFAULT_TOKEN, SeedOptions
 from tests.emulators.contract import SPEC_FILES, ContractChecker
+from tests.processes import answers, free_port_base, stop
 
 ZEOTAP_WORKSPACE = "ws-demo"
 
@@ -76,25 +76,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("emulator_mode", modes, scope="session")
 
 
-def _free_port_base() -> int:
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            base = probe.getsockname()[1] - 1
-        if base + 4 < 65535 and all(_port_free(base + offset) for offset in range(1, 5)):
-            return base
-    raise RuntimeError("no four free loopback ports in a row")
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
 @dataclass(frozen=True)
 class EmulateProcess:
     """``destgraph emulate`` running on loopback: its URLs by vendor and the banner it printed."""
@@ -106,7 +87,7 @@ class EmulateProcess:
 @pytest.fixture(scope="session")
 def emulate_process() -> Iterator[EmulateProcess]:
     """``destgraph emulate`` on loopback ports, started as a user would start it."""
-    base = _free_port_base()
+    base = free_port_base()
     process = subprocess.Popen(
         [sys.executable, "-m", "destgraph", "emulate", "--port-base", str(base)],
         stdout=subprocess.PIPE,
@@ -125,26 +106,14 @@ def emulate_process() -> Iterator[EmulateProcess]:
             banner.append(line.rstrip("\n"))
         deadline = time.monotonic() + 30
         for url in urls.values():
-            while not _answers(url):
+            while not answers(url + "/"):
                 if process.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"destgraph emulate did not answer on {url}: {banner}")
                 time.sleep(0.1)
         yield EmulateProcess(urls=urls, banner=banner)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, patience=10)
         process.stdout.close()
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(url + "/", timeout=1).status_code == 200
-    except httpx.TransportError:
-        return False
 
 
 @pytest.fixture(scope="session")

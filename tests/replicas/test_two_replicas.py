@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ import pytest
 from destgraph.config import hash_api_key
 from destgraph.emulators.core import DEFAULT_TOKEN
 from destgraph.emulators.segment import DEFAULT_SOURCE_ID
+from tests.processes import answers, free_port, free_port_base, stop
 from tests.replicas.redis_server import delete_prefix_sync, require_redis, unique_prefix
 
 API_KEY = "dg_replicas_0123456789abcdef"
@@ -65,58 +65,12 @@ NIMRIZ_ACTION = {
 # -- processes --------------------------------------------------------------------------------------
 
 
-def _port_free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def _free_port_base() -> int:
-    """A base whose four following ports are free (the emulators listen on base+1..base+4)."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            base = int(probe.getsockname()[1]) - 1
-        if base + 4 < 65535 and all(_port_free(base + offset) for offset in PORT_OFFSETS.values()):
-            return base
-    raise RuntimeError("no four free loopback ports in a row")
-
-
-def _free_port(taken: set[int]) -> int:
-    while True:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = int(probe.getsockname()[1])
-        if port not in taken:
-            return port
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=1).status_code == 200
-    except httpx.TransportError:
-        return False
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 def _wait_until_up(process: subprocess.Popen[bytes], url: str, what: str, log: Path) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
-    while not _answers(url):
+    while not answers(url):
         if process.poll() is not None or time.monotonic() > deadline:
             tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
-            _stop(process)
+            stop(process)
             pytest.fail(f"{what} did not answer on {url}:\n{tail}", pytrace=False)
         time.sleep(0.1)
 
@@ -129,7 +83,7 @@ def redis_url() -> str:
 @pytest.fixture(scope="module")
 def emulators(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """``destgraph emulate`` as its own process: each vendor's base URL by name."""
-    base = _free_port_base()
+    base = free_port_base()
     log = tmp_path_factory.mktemp("emulate") / "emulate.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -144,7 +98,7 @@ def emulators(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, st
             _wait_until_up(process, url + "/", f"destgraph emulate ({name})", log)
         yield urls
     finally:
-        _stop(process)
+        stop(process)
 
 
 def _config(urls: dict[str, str]) -> str:
@@ -196,7 +150,7 @@ def replicas(
     ports: set[int] = set()
     try:
         for index in range(2):
-            port = _free_port(ports)
+            port = free_port(ports)
             ports.add(port)
             log = folder / f"replica-{index}.log"
             with log.open("wb") as out:
@@ -212,7 +166,7 @@ def replicas(
         yield [(url, folder / f"replica-{index}.log") for index, url in enumerate(urls)]
     finally:
         for process in processes:
-            _stop(process)
+            stop(process)
         delete_prefix_sync(redis_url, prefix)
 
 
